@@ -1,0 +1,1 @@
+"""Shared building blocks used by two or more Hostwerk apps."""

@@ -1,0 +1,1 @@
+"""One package per external protocol; typed clients without Django models."""
