@@ -1,0 +1,81 @@
+"""Domain name input: normalise what people type (case, spaces, trailing dot, IDN) to one A-label form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import idna
+from django.utils.translation import gettext as _
+
+_LDH_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class DomainNameError(ValueError):
+    """The text is not a usable domain name; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class DomainName:
+    ascii: str  # A-label form, lower case, no trailing dot: "xn--bcher-kva.nl"
+    unicode: str  # U-label form for display: "bücher.nl"
+
+    @property
+    def tld(self) -> str:
+        return self.ascii.rsplit(".", 1)[-1]
+
+    @property
+    def labels(self) -> list[str]:
+        return self.ascii.split(".")
+
+    def __str__(self) -> str:
+        return self.ascii
+
+
+def parse_domain_name(text: str, *, min_labels: int = 2) -> DomainName:
+    """Return the normalised name or raise DomainNameError with a message for the person typing.
+
+    Upper case, surrounding spaces and one trailing dot are accepted; anything else is taken as
+    typed (no "www." stripping). IDN input, Unicode or A-labels, is checked per IDNA 2008 with
+    UTS 46 mapping.
+    """
+    name = (text or "").strip()
+    if name.endswith("."):
+        name = name[:-1]
+    if not name:
+        raise DomainNameError(_("Enter a domain name, for example example.nl."))
+    if any(char.isspace() for char in name):
+        raise DomainNameError(_("A domain name cannot contain spaces."))
+    if "://" in name or "/" in name or "@" in name:
+        raise DomainNameError(_("Enter only the domain name, without http://, a path or an @."))
+    try:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise DomainNameError(
+            _("“%(name)s” is not a valid domain name (%(reason)s).")
+            % {"name": text.strip(), "reason": exc}
+        ) from None
+    ascii_name = ascii_name.lower()
+    labels = ascii_name.split(".")
+    if len(labels) < min_labels:
+        raise DomainNameError(
+            _("Enter the full domain name including its extension, like example.nl.")
+        )
+    for label in labels:
+        if not _LDH_LABEL.match(label):
+            raise DomainNameError(
+                _(
+                    "The part “%(label)s” may only hold letters, digits and hyphens, "
+                    "not start or end with a hyphen, and be at most 63 characters."
+                )
+                % {"label": label}
+            )
+    if len(ascii_name) > 253:
+        raise DomainNameError(_("A domain name can be at most 253 characters long."))
+    if labels[-1].isdigit():
+        raise DomainNameError(_("The extension of a domain name cannot be a number."))
+    try:
+        unicode_name = idna.decode(ascii_name)
+    except idna.IDNAError:
+        unicode_name = ascii_name
+    return DomainName(ascii=ascii_name, unicode=unicode_name)
