@@ -1,0 +1,1 @@
+"""Reusable test fixtures: simulators and real servers started for a test session."""
