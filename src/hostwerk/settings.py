@@ -93,6 +93,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "hostwerk.core",
+    "hostwerk.accounts",
+    "hostwerk.clients",
+    "hostwerk.catalog",
+    "hostwerk.provisioning",
+    "hostwerk.domains",
+    "hostwerk.staff",
+    "hostwerk.portal",
+    "hostwerk.api",
 ]
 if not PRODUCTION:
     INSTALLED_APPS.append("hostwerk.sandbox")
@@ -105,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hostwerk.accounts.middleware.UserLanguageMiddleware",
+    "hostwerk.accounts.middleware.ImpersonationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "hostwerk.core.context_processors.hostwerk",
             ],
         },
     }
@@ -142,6 +153,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-hostwerk.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+# Failed logins per e-mail address within the window before further attempts are refused.
+LOGIN_FAILURE_LIMIT = env_int("HOSTWERK_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("HOSTWERK_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -163,6 +181,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -225,3 +244,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HOSTWERK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+CURRENCY = env_str("HOSTWERK_CURRENCY", "EUR")

@@ -1,0 +1,1 @@
+"""Logins for staff and clients, impersonation ("log in as client"), API tokens."""

@@ -1,0 +1,53 @@
+"""Login form: e-mail and password, throttled, with the area (staff or client) checked."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from hostwerk.accounts.throttle import login_blocked, login_failure_record, login_failures_clear
+from hostwerk.clients.models import ClientStatus
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request, *args, staff_area: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.staff_area = staff_area
+        self.user = None
+
+    def clean(self):
+        email = (self.cleaned_data.get("email") or "").lower()
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        if login_blocked(email):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Wait %(minutes)s minutes and try again.")
+                % {"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+                code="throttled",
+            )
+        user = authenticate(self.request, email=email, password=password)
+        if user is None:
+            login_failure_record(email=email, ip_address=self.request.META.get("REMOTE_ADDR"))
+            raise forms.ValidationError(
+                _("The e-mail address or password is not right."), code="invalid_login"
+            )
+        if self.staff_area and not user.is_staff:
+            raise forms.ValidationError(
+                _("This login is for staff. Clients log in at the client area."), code="not_staff"
+            )
+        if not user.is_staff and (user.client is None or user.client.status == ClientStatus.CLOSED):
+            raise forms.ValidationError(
+                _("This account is closed. Contact us if you think this is wrong."), code="closed"
+            )
+        login_failures_clear(email=email)
+        self.user = user
+        return self.cleaned_data

@@ -1,0 +1,61 @@
+"""Per-request context: the user's language, and which client the request acts for (impersonation)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from hostwerk.accounts.impersonation import IMPERSONATION_SESSION_KEY, request_actor
+from hostwerk.clients.models import Client, ClientStatus
+
+# While impersonating, nothing of the staff side is reachable: the staff member works as the client.
+STAFF_ONLY_PREFIXES = ("/staff/", "/django-admin/")
+
+
+class UserLanguageMiddleware:
+    """Show pages in the logged-in user's own language; anonymous visitors get LocaleMiddleware's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+def _client_for(request: HttpRequest) -> Client | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        client_id = request.session.get(IMPERSONATION_SESSION_KEY)
+        if client_id is None or not user.can_impersonate:
+            return None
+        return Client.objects.filter(pk=client_id).first()
+    client = user.client
+    if client is None or client.status == ClientStatus.CLOSED:
+        return None
+    return client
+
+
+class ImpersonationMiddleware:
+    """Sets request.client, request.impersonating and request.actor; fences off staff URLs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        client = _client_for(request)
+        request.client = client
+        request.impersonating = bool(client is not None and request.user.is_staff)
+        request.actor = SimpleLazyObject(lambda: request_actor(request))
+        if request.impersonating and request.path.startswith(STAFF_ONLY_PREFIXES):
+            return render(
+                request, "portal/impersonation_blocks_staff.html", {"client": client}, status=403
+            )
+        return self.get_response(request)

@@ -1,0 +1,21 @@
+"""API v1: one NinjaAPI with bearer-token auth; routers per domain."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from hostwerk.api import catalog, clients
+from hostwerk.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="Hostwerk API",
+    version="1",
+    description="Orders, provisioning, domains, DNS and mail for hosting providers.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/clients", clients.router)
+api.add_router("", catalog.router)

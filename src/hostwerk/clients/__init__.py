@@ -1,0 +1,1 @@
+"""Clients of the hosting provider and their contact data."""

@@ -1,0 +1,67 @@
+"""Core models: the audit trail (R10) and the bookkeeping of scheduled work."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("staff")  # a staff member in the staff area or with a staff token
+    CLIENT = "client", _("client")  # a client user in the client area or with a client token
+    STAFF_AS_CLIENT = "staff_as_client", _("staff as client")  # staff impersonating a client
+    SYSTEM = "system", _("system")  # the worker, cron, or a command
+
+
+class AuditEvent(models.Model):
+    """One audited action: who did what to which object, when, and what changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    actor_label = models.CharField(max_length=200, blank=True)
+    as_client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    via = models.CharField(max_length=20, default="web")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="audit_client_time"),
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class ScheduledRun(models.Model):
+    """When each scheduled job was last enqueued by `hostwerk cron`."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

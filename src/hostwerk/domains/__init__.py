@@ -1,0 +1,1 @@
+"""Registrars and domain names: registration, transfer, renewal, contact preflight."""

@@ -1,0 +1,1 @@
+"""The client area (/): what a client sees, also while staff impersonate the client."""

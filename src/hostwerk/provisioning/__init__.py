@@ -1,0 +1,1 @@
+"""Servers, server groups, services and their lifecycle on remote systems."""

@@ -1,0 +1,305 @@
+"""The demo world: which simulators run where, and the catalogue, servers and users that point at them.
+
+One description serves both `hostwerk demo` (which starts the processes) and `hostwerk demo_data`
+(which writes the records), so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from hostwerk.accounts.models import User
+from hostwerk.accounts.tokens import api_token_create
+from hostwerk.catalog.models import (
+    BillingCycle,
+    DomainAction,
+    Product,
+    ProductPrice,
+    ProductType,
+    ProvisioningModule,
+    Tld,
+    TldPrice,
+)
+from hostwerk.clients.actions import client_create
+from hostwerk.clients.models import Client, LegalForm
+from hostwerk.core.audit import Actor
+from hostwerk.domains.models import Registrar, RegistrarAdapter
+from hostwerk.provisioning.models import Server, ServerGroup, ServerKind
+
+SANDBOX_LOGIN = "admin"
+SANDBOX_PASSWORD = "sandbox"
+STAFF_EMAIL = "staff@hostwerk.test"
+CLIENT_EMAIL = "client@hostwerk.test"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class DemoPleskServer:
+    name: str
+    kind: str
+    hostname: str
+    port: int
+    web_ip: str
+    mail_ip: str
+    group: str
+
+
+def demo_plesk_servers() -> list[DemoPleskServer]:
+    return [
+        DemoPleskServer(
+            "plesk1",
+            ServerKind.PLESK,
+            "plesk1.hostwerk.test",
+            _port("HOSTWERK_DEMO_PLESK1_PORT", 8901),
+            "192.0.2.11",
+            "192.0.2.12",
+            "Plesk",
+        ),
+        DemoPleskServer(
+            "plesk2",
+            ServerKind.PLESK,
+            "plesk2.hostwerk.test",
+            _port("HOSTWERK_DEMO_PLESK2_PORT", 8902),
+            "192.0.2.21",
+            "192.0.2.22",
+            "Plesk",
+        ),
+        DemoPleskServer(
+            "movealong",
+            ServerKind.FORWARDING,
+            "movealong.movenext.nl",
+            _port("HOSTWERK_DEMO_FORWARDING_PORT", 8903),
+            "80.247.175.4",
+            "80.247.175.4",
+            "Forwarding",
+        ),
+    ]
+
+
+def demo_epp_port() -> int:
+    return _port("HOSTWERK_DEMO_EPP_PORT", 8700)
+
+
+def demo_epp_control_port() -> int:
+    return _port("HOSTWERK_DEMO_EPP_CONTROL_PORT", 8710)
+
+
+def demo_spamexperts_port() -> int:
+    return _port("HOSTWERK_DEMO_SPAMEXPERTS_PORT", 8904)
+
+
+def demo_web_port() -> int:
+    return _port("HOSTWERK_DEMO_PORT", 8000)
+
+
+def _refuse_in_production() -> None:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo data is refused under production settings.")
+
+
+def _servers() -> dict[str, Server]:
+    servers = {}
+    for spec in demo_plesk_servers():
+        group, _ = ServerGroup.objects.get_or_create(name=spec.group)
+        server, _ = Server.objects.update_or_create(
+            name=spec.name,
+            defaults={
+                "kind": spec.kind,
+                "group": group,
+                "hostname": spec.hostname,
+                "api_url": f"http://127.0.0.1:{spec.port}",
+                "username": SANDBOX_LOGIN,
+                "password": SANDBOX_PASSWORD,
+                "verify_tls": False,
+                "web_ip": spec.web_ip,
+                "mail_ip": spec.mail_ip,
+                "capacity": 500,
+                "active": True,
+            },
+        )
+        servers[spec.name] = server
+    for group_name, default in (("Plesk", "plesk1"), ("Forwarding", "movealong")):
+        ServerGroup.objects.filter(name=group_name).update(default_server=servers[default])
+    return servers
+
+
+def _product(
+    key: str,
+    *,
+    name_nl: str,
+    name_en: str,
+    type: str,
+    module: str,
+    group: str | None,
+    default_cycle: str,
+    prices: dict[str, str],
+    module_settings: dict | None = None,
+    description_nl: str = "",
+    description_en: str = "",
+    sort_order: int = 0,
+) -> Product:
+    product, _ = Product.objects.update_or_create(
+        name_en=name_en,
+        defaults={
+            "name_nl": name_nl,
+            "description_nl": description_nl,
+            "description_en": description_en,
+            "type": type,
+            "module": module,
+            "module_settings": {"demo_key": key, **(module_settings or {})},
+            "server_group": ServerGroup.objects.get(name=group) if group else None,
+            "default_billing_cycle": default_cycle,
+            "active": True,
+            "sort_order": sort_order,
+        },
+    )
+    for cycle, amount in prices.items():
+        ProductPrice.objects.update_or_create(
+            product=product, billing_cycle=cycle, defaults={"amount": Decimal(amount)}
+        )
+    return product
+
+
+def _catalogue(registrar: Registrar) -> None:
+    _product(
+        "hosting",
+        name_nl="Webhosting Basis",
+        name_en="Web hosting Basic",
+        description_nl="Website en e-mail op een Plesk-server, 10 GB opslag.",
+        description_en="Website and e-mail on a Plesk server, 10 GB storage.",
+        type=ProductType.HOSTING,
+        module=ProvisioningModule.PLESK,
+        group="Plesk",
+        default_cycle=BillingCycle.ANNUALLY,
+        prices={BillingCycle.MONTHLY: "7.50", BillingCycle.ANNUALLY: "75.00"},
+        module_settings={"plan": "Default Domain", "hosting_type": "vrt_hst"},
+        sort_order=10,
+    )
+    _product(
+        "forwarding",
+        name_nl="Doorstuurpakket",
+        name_en="Forwarding package",
+        description_nl="Stuurt een domeinnaam door naar een andere website.",
+        description_en="Forwards a domain name to another website.",
+        type=ProductType.FORWARDING,
+        module=ProvisioningModule.PLESK,
+        group="Forwarding",
+        default_cycle=BillingCycle.ANNUALLY,
+        prices={BillingCycle.ANNUALLY: "12.00"},
+        module_settings={"plan": "Forwarding", "hosting_type": "std_fwd"},
+        sort_order=20,
+    )
+    _product(
+        "mail_filter",
+        name_nl="Spamfilter (SpamExperts)",
+        name_en="Spam filtering (SpamExperts)",
+        description_nl="Inkomende e-mail wordt gefilterd voordat deze uw mailbox bereikt.",
+        description_en="Incoming mail is filtered before it reaches your mailbox.",
+        type=ProductType.MAIL_FILTER,
+        module=ProvisioningModule.SPAMEXPERTS,
+        group=None,
+        default_cycle=BillingCycle.ANNUALLY,
+        prices={BillingCycle.MONTHLY: "2.50", BillingCycle.ANNUALLY: "25.00"},
+        sort_order=30,
+    )
+    tlds = {
+        "nl": (False, {"register": "8.95", "transfer": "0.00", "renew": "8.95"}),
+        "de": (True, {"register": "9.95", "transfer": "0.00", "renew": "9.95"}),
+        "com": (False, {"register": "14.95", "transfer": "14.95", "renew": "14.95"}),
+        "eu": (False, {"register": "9.95", "transfer": "0.00", "renew": "9.95"}),
+    }
+    for name, (dns_first, prices) in tlds.items():
+        tld, _ = Tld.objects.update_or_create(
+            name=name,
+            defaults={
+                "registrar": registrar,
+                "dns_before_registration": dns_first,
+                "min_years": 1,
+                "max_years": 1 if name == "nl" else 10,
+            },
+        )
+        for action, amount in prices.items():
+            for years in range(tld.min_years, min(tld.max_years, 5) + 1):
+                TldPrice.objects.update_or_create(
+                    tld=tld,
+                    action=action,
+                    years=years,
+                    defaults={
+                        "amount": Decimal(amount)
+                        * (years if action != DomainAction.TRANSFER else 1)
+                    },
+                )
+
+
+@dataclass
+class DemoLogins:
+    staff_email: str
+    staff_password: str
+    client_email: str
+    client_password: str
+    staff_token: str
+
+
+@transaction.atomic
+def load_demo_data() -> DemoLogins:
+    """Create or refresh the demo world; passwords and the staff token are new on every run."""
+    _refuse_in_production()
+    actor = Actor.system(via="command")
+    _servers()
+    registrar, _ = Registrar.objects.update_or_create(
+        name="Sandbox registry",
+        defaults={
+            "adapter": RegistrarAdapter.EPP,
+            "host": "127.0.0.1",
+            "port": demo_epp_port(),
+            "username": SANDBOX_LOGIN,
+            "password": SANDBOX_PASSWORD,
+            "verify_tls": False,
+        },
+    )
+    _catalogue(registrar)
+
+    staff_password = secrets.token_urlsafe(9)
+    staff = User.objects.filter(email=STAFF_EMAIL).first() or User.objects.create_user(
+        STAFF_EMAIL, name="Sanne de Staf", is_staff=True, language="nl"
+    )
+    staff.set_password(staff_password)
+    staff.is_superuser = True  # the demo's only staff member may do everything, impersonate too
+    staff.save()
+
+    client = Client.objects.filter(email=CLIENT_EMAIL).first() or client_create(
+        actor=actor,
+        values={
+            "first_name": "Klaas",
+            "last_name": "Klant",
+            "company": "Bakkerij Klant",
+            "email": CLIENT_EMAIL,
+            "phone": "+31201234567",
+            "address1": "Dorpsstraat 1",
+            "postcode": "1234 AB",
+            "city": "Amsterdam",
+            "country": "NL",
+            "language": "nl",
+            "legal_form": LegalForm.EENMANSZAAK,
+            "registration_number": "12345678",
+        },
+    )
+    client_password = secrets.token_urlsafe(9)
+    client_user = User.objects.filter(email=CLIENT_EMAIL).first() or User.objects.create_user(
+        CLIENT_EMAIL, client=client, name="Klaas Klant", language="nl"
+    )
+    client_user.set_password(client_password)
+    client_user.save()
+
+    _, token = api_token_create(actor=actor, user=staff, name="demo")
+    return DemoLogins(STAFF_EMAIL, staff_password, CLIENT_EMAIL, client_password, token)

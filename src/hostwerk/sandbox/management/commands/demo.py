@@ -1,0 +1,195 @@
+"""`hostwerk demo`: migrate, load demo data, start simulators, worker and web server; stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from hostwerk.sandbox import demo_setup
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    port: int | None = None
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_for_port(port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def hostwerk_command(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "hostwerk.cli", *arguments]
+
+
+class Command(BaseCommand):
+    help = "Run the whole system on this machine with simulators (stop with Ctrl-C)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo is refused under production settings.")
+        children = self.children()
+        busy = [child for child in children if child.port and not _port_free(child.port)]
+        if busy:
+            names = ", ".join(f"{child.name} (port {child.port})" for child in busy)
+            raise CommandError(
+                f"These ports are taken: {names}. Stop what uses them, or choose other ports "
+                "with the HOSTWERK_DEMO_*_PORT variables (see README)."
+            )
+        self.stdout.write("== migrating the database")
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = demo_setup.load_demo_data()
+
+        log_dir = settings.VAR_DIR / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            for child in children:
+                child.log = log_dir / f"{child.name}.log"
+                handle = child.log.open("ab")
+                child.process = subprocess.Popen(
+                    child.argv, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+                )
+                if child.port and not _wait_for_port(child.port, 30):
+                    raise CommandError(f"{child.name} did not start; see {child.log}")
+                self.stdout.write(
+                    f"   started {child.name}"
+                    + (f" on 127.0.0.1:{child.port}" if child.port else "")
+                )
+            self.print_welcome(logins, log_dir)
+            while not stopping:
+                for child in children:
+                    if child.process and child.process.poll() is not None:
+                        raise CommandError(
+                            f"{child.name} stopped unexpectedly (exit {child.process.returncode}); see {child.log}"
+                        )
+                time.sleep(0.5)
+        finally:
+            self.stdout.write("\n== stopping")
+            for child in reversed(children):
+                if child.process and child.process.poll() is None:
+                    child.process.terminate()
+            for child in reversed(children):
+                if child.process:
+                    try:
+                        child.process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        child.process.kill()
+            self.stdout.write("   all stopped")
+
+    def children(self) -> list[Child]:
+        children = []
+        for server in demo_setup.demo_plesk_servers():
+            children.append(
+                Child(
+                    name=f"plesk-{server.name}",
+                    port=server.port,
+                    argv=hostwerk_command(
+                        "sandbox",
+                        "plesk",
+                        "--port",
+                        str(server.port),
+                        "--name",
+                        server.name,
+                        "--ip",
+                        server.web_ip,
+                        "--ip",
+                        server.mail_ip,
+                        "--login",
+                        demo_setup.SANDBOX_LOGIN,
+                        "--password",
+                        demo_setup.SANDBOX_PASSWORD,
+                    ),
+                )
+            )
+        children.append(
+            Child(
+                name="epp-registry",
+                port=demo_setup.demo_epp_port(),
+                argv=hostwerk_command(
+                    "sandbox",
+                    "epp",
+                    "--port",
+                    str(demo_setup.demo_epp_port()),
+                    "--control-port",
+                    str(demo_setup.demo_epp_control_port()),
+                ),
+            )
+        )
+        children.append(
+            Child(
+                name="spamexperts",
+                port=demo_setup.demo_spamexperts_port(),
+                argv=hostwerk_command(
+                    "sandbox",
+                    "spamexperts",
+                    "--port",
+                    str(demo_setup.demo_spamexperts_port()),
+                ),
+            )
+        )
+        children.append(Child(name="worker", argv=hostwerk_command("worker")))
+        children.append(
+            Child(
+                name="web",
+                port=demo_setup.demo_web_port(),
+                argv=hostwerk_command(
+                    "runserver", f"127.0.0.1:{demo_setup.demo_web_port()}", "--noreload"
+                ),
+            )
+        )
+        return children
+
+    def print_welcome(self, logins: demo_setup.DemoLogins, log_dir: Path) -> None:
+        port = demo_setup.demo_web_port()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"""
+Hostwerk is running at http://127.0.0.1:{port}/
+
+  Client area  http://127.0.0.1:{port}/         {logins.client_email}   password: {logins.client_password}
+  Staff area   http://127.0.0.1:{port}/staff/   {logins.staff_email}    password: {logins.staff_password}
+  API docs     http://127.0.0.1:{port}/api/v1/docs   staff token: {logins.staff_token}
+
+Logs are in {log_dir}; e-mail is written to {settings.EMAIL_FILE_PATH}.
+Press Ctrl-C to stop everything.
+"""
+            )
+        )

@@ -1,0 +1,1 @@
+"""The staff area (/staff/): thin views over actions and queries."""

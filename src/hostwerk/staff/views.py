@@ -1,0 +1,153 @@
+"""Staff area views: each one reads through queries, writes through actions, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_start
+from hostwerk.clients import queries as client_queries
+from hostwerk.clients.actions import client_create, client_update
+from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
+from hostwerk.staff import queries
+from hostwerk.staff.context import paginate
+from hostwerk.staff.decorators import staff_required
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "staff/dashboard.html", {"nav": "dashboard", **queries.staff_dashboard_figures()}
+    )
+
+
+@staff_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    search = ClientSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    page = paginate(request, client_queries.client_search(query=query))
+    template = "staff/clients/_table.html" if request.htmx else "staff/clients/list.html"
+    return render(
+        request,
+        template,
+        {"nav": "clients", "search": search, "query": query, "page_obj": page},
+    )
+
+
+@staff_required
+def client_create_view(request: HttpRequest) -> HttpResponse:
+    form = StaffClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = client_create(actor=request.actor, values=form.cleaned_data)
+        messages.success(request, _("Client %(name)s created.") % {"name": client.display_name})
+        return redirect("staff:client_detail", client_id=client.pk)
+    return render(request, "staff/clients/form.html", {"nav": "clients", "form": form})
+
+
+@staff_required
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_queries.client_get(client_id=client_id)
+    return render(
+        request,
+        "staff/clients/detail.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "events": client_queries.client_audit_trail(client=client)[:50],
+            **queries.client_overview(client=client),
+        },
+    )
+
+
+@staff_required
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_queries.client_get(client_id=client_id)
+    form = StaffClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        client_update(actor=request.actor, client=client, values=form.cleaned_data)
+        messages.success(request, _("Changes saved."))
+        return redirect("staff:client_detail", client_id=client.pk)
+    return render(
+        request, "staff/clients/form.html", {"nav": "clients", "form": form, "client": client}
+    )
+
+
+@require_POST
+@staff_required
+def client_impersonate(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_queries.client_get(client_id=client_id)
+    try:
+        impersonation_start(request=request, client=client)
+    except ImpersonationRefused:
+        messages.error(request, _("You do not have permission to log in as a client."))
+        return redirect("staff:client_detail", client_id=client.pk)
+    return redirect("portal:dashboard")
+
+
+@staff_required
+def settings_overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "staff/settings.html", {"nav": "settings", **queries.settings_overview()}
+    )
+
+
+# Sections whose screens arrive with later work; each says what it will hold.
+PLACEHOLDERS = {
+    "orders": (
+        "bi-cart3",
+        gettext_lazy("Orders"),
+        gettext_lazy(
+            "Orders from the client area, impersonation and staff entry will be listed here."
+        ),
+        [
+            gettext_lazy("Filters by status, channel, client and date"),
+            gettext_lazy("Acceptance with a per-item plan"),
+        ],
+    ),
+    "services": (
+        "bi-box-seam",
+        gettext_lazy("Services"),
+        gettext_lazy("Hosting, forwarding and mail filtering services will be listed here."),
+        [gettext_lazy("Suspend, unsuspend, terminate, change package")],
+    ),
+    "domains": (
+        "bi-globe2",
+        gettext_lazy("Domains"),
+        gettext_lazy("Domain names with registrar, status and expiry will be listed here."),
+        [gettext_lazy("Renew, sync, update name servers")],
+    ),
+    "dns": (
+        "bi-diagram-3",
+        gettext_lazy("DNS"),
+        gettext_lazy("DNS zones, records, templates and their history will be managed here."),
+        [gettext_lazy("Zones follow the hosting server")],
+    ),
+    "mail": (
+        "bi-envelope",
+        gettext_lazy("Mail"),
+        gettext_lazy(
+            "Mailboxes with their spam filter state and mail filtering requests will be here."
+        ),
+        [gettext_lazy("SpamExperts confirmation and MX switch-over")],
+    ),
+    "billing": (
+        "bi-receipt",
+        gettext_lazy("Billing"),
+        gettext_lazy("Invoices with their status, VAT and due date will be listed here."),
+        [gettext_lazy("Mark paid, cancel, send again")],
+    ),
+}
+
+
+@staff_required
+def placeholder(request: HttpRequest, section: str) -> HttpResponse:
+    icon, title, intro, coming = PLACEHOLDERS[section]
+    return render(
+        request,
+        "staff/placeholder.html",
+        {"nav": section, "icon": icon, "title": title, "intro": intro, "coming": coming},
+    )
