@@ -1,0 +1,3 @@
+"""The real PowerDNS server fixtures for the client tests."""
+
+from tests.support.powerdns import powerdns_client, powerdns_server  # noqa: F401
