@@ -328,9 +328,9 @@ class SpamExpertsSandbox:
         return f"http://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.close_connections()
         self.running.stop()
+        # Keep-alive connections have their own threads, which outlive the listening socket.
+        self.server.close_connections()
 
     def __enter__(self) -> SpamExpertsSandbox:
         return self
