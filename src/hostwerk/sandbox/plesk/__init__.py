@@ -1,0 +1,1 @@
+"""Protocol-faithful Plesk XML API simulator with fault injection, for tests and the demo."""
