@@ -1,0 +1,1 @@
+"""EPP registry simulator: domains, contacts, hosts, transfers and poll over TLS, with faults."""
