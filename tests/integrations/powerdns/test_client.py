@@ -17,8 +17,9 @@ from hostwerk.integrations.powerdns import (
     Record,
     RRSet,
 )
-from hostwerk.sandbox.powerdns import start
-from tests.support.powerdns import dns_answer, powerdns_available
+from hostwerk.sandbox.powerdns import missing_parts, powerdns_available, start
+from tests.conftest import skip_or_fail
+from tests.support.powerdns import dns_answer
 
 pytestmark = pytest.mark.pdns
 
@@ -435,7 +436,7 @@ def test_concurrent_writes_to_different_zones_are_retried_until_they_land(powerd
 
 def test_a_stopped_server_gives_transient_errors(tmp_path):
     if not powerdns_available():
-        pytest.skip("PowerDNS is not installed")
+        skip_or_fail("PowerDNS is not installed; missing " + ", ".join(missing_parts()))
     server = start(tmp_path / "pdns")
     client = PowerDnsClient(server.api_url, api_key=server.api_key, timeout=5)
     client.zone_create(name="example.nl.", nameservers=NAMESERVERS)

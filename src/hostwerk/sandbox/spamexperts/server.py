@@ -7,6 +7,11 @@ with Basic auth, HTTP 200 even on errors. Control (no auth, loopback only):
 (`{"confirm": ..., "domain_limit": ...}`), `POST /_sandbox/domains` (seed a domain, optionally
 owned by another account) and `POST /_sandbox/confirm/<domain>` (the provider finished setting up
 a domain added in manual confirmation mode).
+
+Fault operations: "domain/add", "domain/exists", "domain/getroute", "domain/remove" (or "*").
+"error" answers the panel's error envelope with the fault's text, or, when `code` is an HTTP
+status, that status with the text as a plain body; "ignore" answers success without changing
+anything (for the two reads it is the same as no fault).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from hostwerk.sandbox.faults import fault_from_json
@@ -65,7 +71,7 @@ class SpamExpertsHttpServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         super().__init__(address, SpamExpertsRequestHandler)
 
-    def finish_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def finish_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
             self._connections.add(request)
         try:
@@ -74,7 +80,7 @@ class SpamExpertsHttpServer(ThreadingHTTPServer):
             with self._connections_lock:
                 self._connections.discard(request)
 
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout, reset) is normal under fault injection, not a crash.
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
@@ -301,7 +307,7 @@ def _confirm_from(body: object) -> ConfirmMode | None:
     confirm = body["confirm"]
     if confirm not in CONFIRM_MODES:
         raise ValueError(f"confirm must be one of {CONFIRM_MODES}")
-    return confirm  # type: ignore[no-any-return]
+    return confirm
 
 
 @dataclass
