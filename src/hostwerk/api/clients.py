@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from hostwerk.api.auth import require_staff
 from hostwerk.api.errors import form_errors
@@ -103,7 +104,7 @@ def create_client(request: HttpRequest, payload: ClientIn):
     form = ClientContactForm(data=payload.dict())
     if not form.is_valid():
         raise form_errors(form)
-    return 201, client_create(actor=request.actor, values=form.cleaned_data)
+    return Status(201, client_create(actor=request.actor, values=form.cleaned_data))
 
 
 @router.get("/{client_id}", response=ClientOut)
