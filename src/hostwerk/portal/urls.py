@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("impersonation/stop/", views.stop_impersonating, name="stop_impersonating"),
+    path("invoices/", include("hostwerk.portal.billing_urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
@@ -22,5 +22,5 @@ urlpatterns = [
     path("domains/", views.placeholder, {"section": "domains"}, name="domain_list"),
     path("dns/", views.placeholder, {"section": "dns"}, name="zone_list"),
     path("mail/", views.placeholder, {"section": "mail"}, name="mail_overview"),
-    path("billing/", views.placeholder, {"section": "billing"}, name="invoice_list"),
+    path("billing/", include("hostwerk.staff.billing_urls")),
 ]

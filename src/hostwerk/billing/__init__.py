@@ -1,0 +1,1 @@
+"""Invoices: gapless numbering per year, VAT, due dates, payment status."""

@@ -1,0 +1,51 @@
+"""Every outgoing e-mail is kept: what was sent to whom, and whether it went out."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")  # rendered and waiting for the worker
+    SENDING = "sending", _("sending")  # a worker has claimed it
+    SENT = "sent", _("sent")  # the SMTP server accepted it
+    FAILED = "failed", _("failed")  # the last attempt failed; a retry may be scheduled
+
+
+class OutgoingEmail(models.Model):
+    template = models.CharField(_("template"), max_length=100)
+    language = models.CharField(_("language"), max_length=5)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+        verbose_name=_("client"),
+    )
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="email_client_time"),
+            models.Index(fields=["object_type", "object_id"], name="email_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to}"

@@ -1,0 +1,1 @@
+"""Orders from the three channels, and their acceptance."""

@@ -1,0 +1,3 @@
+"""Client area URLs for invoices (included under /invoices/ in the portal namespace)."""
+
+urlpatterns: list = []
