@@ -14,6 +14,7 @@ from hostwerk.integrations.plesk import (
     CustomerSpec,
     PleskAuthError,
     PleskBadPacket,
+    PleskCertificateError,
     PleskClient,
     PleskError,
     PleskInvalidValue,
@@ -360,19 +361,21 @@ def test_a_packet_without_the_result_is_an_unexpected_answer(canned: RunningServ
     assert isinstance(caught.value, PleskError)
 
 
-def test_tls_with_verification_refuses_a_self_signed_certificate():
+def test_tls_with_verification_refuses_a_self_signed_certificate_permanently(make_client):
     with start(name="secure", tls=True) as sandbox:
         assert sandbox.url.startswith("https://")
-        with (
-            PleskClient(
-                sandbox.url, login="admin", password="sandbox", name="secure", timeout=5
-            ) as client,
-            pytest.raises(PleskUnavailable) as caught,
-        ):
+        client = make_client(sandbox.url, name="secure")
+
+        with pytest.raises(PleskCertificateError) as caught:
             client.server_info()
 
-    assert caught.value.code == "connection"
-    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+    assert str(caught.value) == (
+        "Plesk server secure presented a TLS certificate that cannot be verified "
+        "(self-signed certificate); install a trusted certificate or switch off certificate "
+        "verification for this server."
+    )
+    assert "CERTIFICATE_VERIFY_FAILED" in caught.value.text
+    assert isinstance(caught.value, PermanentError)
 
 
 def test_tls_without_verification_talks_to_a_self_signed_server():

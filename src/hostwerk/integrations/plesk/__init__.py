@@ -4,6 +4,7 @@ from hostwerk.integrations.plesk.client import PleskClient
 from hostwerk.integrations.plesk.errors import (
     PleskAuthError,
     PleskBadPacket,
+    PleskCertificateError,
     PleskError,
     PleskInvalidValue,
     PleskObjectExists,
@@ -30,6 +31,7 @@ __all__ = [
     "Mailbox",
     "PleskAuthError",
     "PleskBadPacket",
+    "PleskCertificateError",
     "PleskClient",
     "PleskError",
     "PleskInvalidValue",

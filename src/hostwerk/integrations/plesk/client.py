@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Literal
 
 import httpx
@@ -12,6 +13,7 @@ from hostwerk.core.http import HttpClient
 from hostwerk.core.xml import UnsafeXmlError, parse_xml, to_bytes
 from hostwerk.integrations.plesk.errors import (
     PleskAuthError,
+    PleskCertificateError,
     PleskError,
     PleskObjectNotFound,
     PleskUnavailable,
@@ -529,6 +531,15 @@ class PleskClient:
         try:
             response = self._http.request("POST", AGENT_PATH, content=to_bytes(packet))
         except TransientError as exc:
+            problem = _certificate_problem(exc)
+            if problem is not None:
+                raise PleskCertificateError(
+                    f"{self.label} presented a TLS certificate that cannot be verified "
+                    f"({problem.verify_message}); install a trusted certificate or switch off "
+                    "certificate verification for this server.",
+                    code=0,
+                    text=str(problem),
+                ) from exc
             raise PleskUnavailable(exc.message, code=exc.code, detail=exc.detail) from exc
         answer = self._parse(response)
         system = answer.find("system")
@@ -667,6 +678,18 @@ class PleskClient:
             ftp_login=ftp_login,
             forwarding_url=text_of(hosting, "dest_url") or None,
         )
+
+
+def _certificate_problem(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification failure somewhere in the chain of causes, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _exactly_one(**candidates: object) -> tuple[str, str]:

@@ -45,6 +45,14 @@ class PleskInvalidValue(PleskError):
     """A value was refused (1019, 1025): a bad domain name, login, password or status."""
 
 
+class PleskCertificateError(PleskError):
+    """The server's TLS certificate could not be verified (self-signed, expired, wrong name).
+
+    Permanent: someone has to install a trusted certificate or switch verification off for
+    this server. `code` is 0, `text` the TLS library's reason.
+    """
+
+
 class PleskUnexpectedAnswer(PleskError):
     """Plesk answered, but not with what the operation should return (no result, no id).
 

@@ -25,12 +25,12 @@ class ConnectionDropped(Exception):
 def answer_packet(state: PleskState, headers: Mapping[str, str], body: bytes) -> bytes:
     """Answer one POST to agent.php the way Plesk does: always a packet, errors inside it.
 
-    Raises ConnectionDropped when a drop fault fires; operations before it keep their effect.
+    `headers` has lower-case names. Raises ConnectionDropped when a drop fault fires; operations before it keep their effect.
     """
     failure = _authenticate(state, headers)
     if failure is not None:
         return _system_error(NEWEST_PROTOCOL_TEXT, failure)
-    content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "text/xml":
         return _system_error(
             NEWEST_PROTOCOL_TEXT,
@@ -96,15 +96,15 @@ def _fault_error(fault: Fault) -> tuple[int, str]:
 
 
 def _authenticate(state: PleskState, headers: Mapping[str, str]) -> PleskFailure | None:
-    key = headers.get("KEY")
+    key = headers.get("key")
     if key is not None:
         if state.secret_key is None or not hmac.compare_digest(
             key.encode(), state.secret_key.encode()
         ):
             return PleskFailure(11003)
         return None
-    login = headers.get("HTTP_AUTH_LOGIN") or ""
-    password = headers.get("HTTP_AUTH_PASSWD") or ""
+    login = headers.get("http_auth_login") or ""
+    password = headers.get("http_auth_passwd") or ""
     if not (
         hmac.compare_digest(login.encode(), state.login.encode())
         and hmac.compare_digest(password.encode(), state.password.encode())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
 
 from lxml import etree
@@ -107,9 +107,12 @@ def _select(
     answer: etree._Element,
     filter_element: etree._Element | None,
     find: Callable[[str | None, str | None], list[Item]],
-) -> list[tuple[str | None, Item]]:
-    """Resolve the filter; write an error result for each entry that matches nothing."""
-    selected: list[tuple[str | None, Item]] = []
+) -> Iterator[tuple[str | None, Item]]:
+    """Resolve the filter entry by entry, in request order.
+
+    An entry that matches nothing gets its error result here; the caller writes the result of
+    each yielded match before the next entry is looked at, so results keep the request's order.
+    """
     for key, value in _filter_items(filter_element):
         try:
             matches = find(key, value)
@@ -118,8 +121,8 @@ def _select(
             continue
         if not matches and key is not None and key not in ("site-id", "site-name"):
             _result(answer, failure=PleskFailure(1013), filter_id=value)
-        selected.extend((value, match) for match in matches)
-    return selected
+        for match in matches:
+            yield value, match
 
 
 def _for_each(

@@ -112,20 +112,37 @@ def _validate_sequence(
     parent: etree._Element, particles: tuple[Particle, ...], children: list[etree._Element]
 ) -> None:
     index = 0
-    count = 0
+    count = 0  # occurrences of the current particle
+    repeats = 0  # of a choice: occurrences of the option it chose last
+    last_tag = ""
     for item in children:
         while True:
             if index >= len(particles):
                 raise SchemaViolation(item, "This element is not expected.")
             particle = particles[index]
             matched = particle.option(item.tag)
-            if matched is not None and (particle.max is None or count < particle.max):
-                count += 1
-                validate(item, matched)
-                break
+            if matched is not None:
+                # <filter><name>a</name><name>b</name></filter>: the choice is made once and
+                # its option, with maxOccurs="unbounded", repeats inside it.
+                if (
+                    isinstance(particle, Choice)
+                    and item.tag == last_tag
+                    and (matched.max is None or repeats < matched.max)
+                ):
+                    repeats += 1
+                    validate(item, matched)
+                    break
+                if particle.max is None or count < particle.max:
+                    count += 1
+                    repeats = 1
+                    last_tag = item.tag
+                    validate(item, matched)
+                    break
             if count >= particle.min:
                 index += 1
                 count = 0
+                repeats = 0
+                last_tag = ""
                 continue
             raise SchemaViolation(
                 item, f"This element is not expected. Expected is {_expected(particles, index)}."

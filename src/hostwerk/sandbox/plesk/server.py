@@ -80,7 +80,8 @@ class PleskRequestHandler(BaseHTTPRequestHandler):
     def _agent(self) -> None:
         body = self._body()
         try:
-            answer = answer_packet(self.server.state, self.headers, body)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            answer = answer_packet(self.server.state, headers, body)
         except ConnectionDropped:
             self.close_connection = True
             return
