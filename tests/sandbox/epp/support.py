@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import socketserver
+import ssl
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from hostwerk.integrations.epp import ContactSpec, EppClient, ExchangeLog
+from hostwerk.core.xml import parse_xml
+from hostwerk.integrations.epp import ContactSpec, EppClient, ExchangeLog, namespaces
+from hostwerk.integrations.epp.framing import FrameReader, encode_frame
 from hostwerk.sandbox.epp.server import EppSandbox, start
 from hostwerk.sandbox.epp.state import DEFAULT_TRANSFER_APPROVE_AFTER
 from hostwerk.sandbox.threads import serve_in_thread
@@ -29,6 +32,8 @@ from hostwerk.sandbox.threads import serve_in_thread
 def reset_sandbox(sandbox: EppSandbox) -> None:
     """Back to an empty registry with default settings; sessions of earlier tests are cut."""
     sandbox.drop_connections()
+    # Session threads deregister once they notice; counts in tests must not see old ones.
+    wait_until(lambda: sandbox.epp_server.session_count() == 0, timeout=3)
     state = sandbox.state
     state.reset()
     state.resolver = None
@@ -185,3 +190,53 @@ def wait_until(condition: Any, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.02)
     return bool(condition())
+
+
+class RawSession:
+    """A hand-driven EPP connection, for protocol details the client never gets wrong."""
+
+    def __init__(self, sandbox: EppSandbox) -> None:
+        context = ssl.create_default_context(cafile=sandbox.ca_file)
+        raw = socket.create_connection((sandbox.host, sandbox.port), timeout=5)
+        self.connection = context.wrap_socket(raw, server_hostname=sandbox.host)
+        self.reader = FrameReader(self.connection)
+        self.greeting = parse_xml(self.reader.read_frame())
+
+    def send(self, body: str) -> Any:
+        """Send `<epp>body</epp>` and return the parsed answer."""
+        document = (
+            f'<?xml version="1.0" encoding="UTF-8"?><epp xmlns="{namespaces.EPP}">{body}</epp>'
+        )
+        return self.send_bytes(document.encode())
+
+    def send_bytes(self, document: bytes) -> Any:
+        self.connection.sendall(encode_frame(document))
+        return parse_xml(self.reader.read_frame())
+
+    def login(self, account: str = "admin", password: str = "sandbox", extensions: str = "") -> Any:
+        return self.send(
+            f"<command><login><clID>{account}</clID><pw>{password}</pw>"
+            "<options><version>1.0</version><lang>en</lang></options>"
+            f"<svcs><objURI>{namespaces.DOMAIN}</objURI><objURI>{namespaces.CONTACT}</objURI>"
+            f"<objURI>{namespaces.HOST}</objURI>{extensions}</svcs></login>"
+            "<clTRID>RAW-LOGIN-1</clTRID></command>"
+        )
+
+    def closed_by_peer(self) -> bool:
+        try:
+            return self.connection.recv(1) == b""
+        except (OSError, ssl.SSLError):
+            return True
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def result_code(answer: Any) -> int:
+    result = answer.find(f"{{{namespaces.EPP}}}response/{{{namespaces.EPP}}}result")
+    return int(result.get("code"))
+
+
+def result_text(answer: Any, name: str) -> str:
+    element = answer.find(f".//{{{namespaces.EPP}}}{name}")
+    return (element.text or "") if element is not None else ""

@@ -83,7 +83,8 @@ class EppClient:
     The connection opens on the first command. When the registry dropped it, the next command
     connects and logs in again. A command whose response was lost raises EppConnectionLost and
     is not resent, except queries (check, info, transfer query, poll request), which are resent
-    once on a fresh connection because repeating them changes nothing.
+    once on a fresh connection because repeating them changes nothing. A command that could not
+    be sent in full is sent once more on a fresh connection: the registry never saw it.
 
     One client is one session: calls are serialised with a lock, so a client can be shared
     between threads, but parallel work needs several clients.
@@ -555,18 +556,27 @@ class EppClient:
         idempotent: bool = False,
     ) -> Response:
         with self._lock:
-            attempts = 2 if idempotent else 1
-            for attempt in range(attempts):
+            for attempt in range(2):
+                last_attempt = attempt == 1
                 self._ensure_session()
                 try:
                     response = self._exchange(command_name, object_name, command)
+                except EppConnectFailed as exc:
+                    # Sending failed part-way: the registry never had the whole command, so
+                    # one more try on a new connection is safe even for a create.
+                    if last_attempt:
+                        raise
+                    logger.warning(
+                        "EPP %s: %s; sending again on a new connection", command_name, exc
+                    )
+                    continue
                 except EppConnectionLost as exc:
-                    if attempt + 1 < attempts and not isinstance(exc, EppTimeout):
-                        logger.warning(
-                            "EPP %s: %s; asking again on a new connection", command_name, exc
-                        )
-                        continue
-                    raise
+                    if last_attempt or not idempotent or isinstance(exc, EppTimeout):
+                        raise
+                    logger.warning(
+                        "EPP %s: %s; asking again on a new connection", command_name, exc
+                    )
+                    continue
                 break
             if response.code >= 2000:
                 raise self._error(response, command_name)
@@ -1010,8 +1020,8 @@ def _transfer_status(response: Response, name: str) -> TransferStatus:
     return _transfer_from_data(_result_data(response, namespaces.DOMAIN, "trnData"), name, response)
 
 
-def _sidn_legal_form(extension: object | None) -> tuple[str | None, str | None]:
-    if not isinstance(extension, etree._Element):
+def _sidn_legal_form(extension: etree._Element | None) -> tuple[str | None, str | None]:
+    if extension is None:
         return None, None
     for uri in namespaces.SIDN_ALTERNATIVES:
         form = extension.find(f".//{{{uri}}}legalForm")

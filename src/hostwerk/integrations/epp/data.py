@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 @dataclass(frozen=True)
@@ -208,8 +212,8 @@ class Response:
     queue_message_id: str | None = None
     queue_date: datetime | None = None
     queue_text: str = ""
-    result_data: object | None = None
-    extension: object | None = None
+    result_data: etree._Element | None = None
+    extension: etree._Element | None = None
     xml: bytes = b""
 
 

@@ -5,46 +5,21 @@ from __future__ import annotations
 from hostwerk.core.errors import PermanentError, TransientError
 
 
-class _EppResultDetails:
-    """What a registry said about a refused command; mixed into both error families."""
-
-    code: int
-    message: str
-    reason: str
-    command: str
-    client_transaction_id: str
-    server_transaction_id: str
-
-    def _set_details(
-        self,
-        *,
-        code: int,
-        message: str,
-        reason: str,
-        command: str,
-        client_transaction_id: str,
-        server_transaction_id: str,
-    ) -> None:
-        self.code = code
-        self.message = message
-        self.reason = reason
-        self.command = command
-        self.client_transaction_id = client_transaction_id
-        self.server_transaction_id = server_transaction_id
-
-    def _describe(self) -> str:
-        text = f"EPP {self.command} failed with {self.code} {self.message}"
-        if self.reason:
-            text += f": {self.reason}"
-        return text
+def _describe(command: str, code: int, message: str, reason: str) -> str:
+    text = f"EPP {command} failed with {code} {message}"
+    if reason:
+        text += f": {reason}"
+    return text
 
 
-class EppError(_EppResultDetails, PermanentError):
+class EppError(PermanentError):
     """The registry refused the command (result code 2xxx); retrying unchanged will not help.
 
     `message` is the registry's own text, `reason` its <extValue><reason> and SIDN detail texts,
     both meant for staff.
     """
+
+    code: int
 
     def __init__(
         self,
@@ -56,18 +31,14 @@ class EppError(_EppResultDetails, PermanentError):
         client_transaction_id: str = "",
         server_transaction_id: str = "",
     ) -> None:
-        PermanentError.__init__(self, message, code=code, detail=reason)
-        self._set_details(
-            code=code,
-            message=message,
-            reason=reason,
-            command=command,
-            client_transaction_id=client_transaction_id,
-            server_transaction_id=server_transaction_id,
-        )
+        super().__init__(message, code=code, detail=reason)
+        self.reason = reason
+        self.command = command
+        self.client_transaction_id = client_transaction_id
+        self.server_transaction_id = server_transaction_id
 
     def __str__(self) -> str:
-        return self._describe()
+        return _describe(self.command, self.code, self.message, self.reason)
 
 
 class EppParameterError(EppError):
@@ -125,8 +96,11 @@ class EppPolicyError(EppError):
     """2306, 2308: a registry policy refuses the values (SIDN validation, .de DNS check ...)."""
 
 
-class EppTransientResultError(_EppResultDetails, TransientError):
-    """The registry failed for a reason that may pass (result codes 2400, 25xx)."""
+class EppTransientResultError(TransientError):
+    """The registry failed for a reason that may pass (result codes 2400, 25xx); it carries
+    the same details as EppError."""
+
+    code: int
 
     def __init__(
         self,
@@ -138,18 +112,14 @@ class EppTransientResultError(_EppResultDetails, TransientError):
         client_transaction_id: str = "",
         server_transaction_id: str = "",
     ) -> None:
-        TransientError.__init__(self, message, code=code, detail=reason)
-        self._set_details(
-            code=code,
-            message=message,
-            reason=reason,
-            command=command,
-            client_transaction_id=client_transaction_id,
-            server_transaction_id=server_transaction_id,
-        )
+        super().__init__(message, code=code, detail=reason)
+        self.reason = reason
+        self.command = command
+        self.client_transaction_id = client_transaction_id
+        self.server_transaction_id = server_transaction_id
 
     def __str__(self) -> str:
-        return self._describe()
+        return _describe(self.command, self.code, self.message, self.reason)
 
 
 class EppCommandFailed(EppTransientResultError):

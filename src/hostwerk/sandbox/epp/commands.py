@@ -117,6 +117,13 @@ class ParsedCommand:
     extension: etree._Element | None
     client_transaction_id: str | None
 
+    @property
+    def target(self) -> etree._Element:
+        """The object element (`domain:create` ...) of an object command."""
+        if self.object_element is None:
+            raise CommandFailure(2001, f"<{self.verb}> holds no object element")
+        return self.object_element
+
 
 def parse_command(root: etree._Element) -> ParsedCommand:
     command = root.find("epp:command", E)
@@ -450,7 +457,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def domain_create(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         name, tld = self._domain_name(text(element, "domain:name", D))
         policy = self.state.policy(tld)
         if name in self.state.domains:
@@ -501,7 +508,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def domain_info(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         domain = self._existing_domain(session, text(element, "domain:name", D))
         auth_code = text(element, "domain:authInfo/domain:pw", D)
         is_sponsor = domain.sponsor == session.client_id
@@ -543,7 +550,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def domain_update(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         domain = self._sponsored_domain(session, text(element, "domain:name", D))
         policy = self.state.policy(domain.tld)
         if domain.transfer_pending:
@@ -632,7 +639,7 @@ class CommandProcessor:
         return Reply(1000)
 
     def domain_renew(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         name, tld = self._domain_name(text(element, "domain:name", D))
         if self.state.policy(tld) == "sidn":
             raise CommandFailure(2101, ".nl domain names renew automatically; there is no renew")
@@ -666,7 +673,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def domain_transfer(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         operation = command.verb_element.get("op", "")
         domain = self._existing_domain(session, text(element, "domain:name", D))
         auth_code = text(element, "domain:authInfo/domain:pw", D)
@@ -833,7 +840,7 @@ class CommandProcessor:
         return True, legal_form, number
 
     def contact_create(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         contact_id = text(element, "contact:id", C)
         if not contact_id:
             raise CommandFailure(2003, "contact:id missing")
@@ -878,7 +885,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def contact_info(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         contact_id = text(element, "contact:id", C)
         contact = self.state.contacts.get(contact_id)
         if contact is None:
@@ -937,7 +944,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data, extension=extension)
 
     def contact_update(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         contact_id = text(element, "contact:id", C)
         contact = self.state.contacts.get(contact_id)
         if contact is None:
@@ -973,7 +980,7 @@ class CommandProcessor:
         return Reply(1000, result_data=data)
 
     def host_create(self, session: SessionState, command: ParsedCommand) -> Reply:
-        element = command.object_element
+        element = command.target
         name = normalise_name(text(element, "host:name", H))
         if not valid_host_name(name):
             raise CommandFailure(2005, f"{name!r} is not a valid host name")

@@ -265,8 +265,8 @@ class EppSandbox:
     def control_url(self) -> str | None:
         if self.control_server is None:
             return None
-        host, port = self.control_server.server_address[:2]  # type: ignore[misc]
-        return f"http://{host}:{port}"
+        address = self.control_server.server_address
+        return f"http://{address[0]}:{address[1]}"  # type: ignore[index]
 
     def drop_connections(self) -> int:
         return self.epp_server.drop_sessions()
