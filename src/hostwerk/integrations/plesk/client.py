@@ -55,7 +55,8 @@ class PleskClient:
 
     Authenticates with `login`/`password` (HTTP_AUTH_LOGIN/HTTP_AUTH_PASSWD headers) or with a
     `secret_key` (KEY header). `name` names the server in error messages for staff.
-    Errors: PleskError subclasses (permanent) and PleskUnavailable (transient; retry later).
+    Errors: PleskError and its subclasses are permanent (a person has to act);
+    PleskUnavailable is transient (timeouts, refused connections, 5xx): retry later.
     """
 
     def __init__(

@@ -43,9 +43,7 @@ def answer_packet(state: PleskState, headers: Mapping[str, str], body: bytes) ->
     try:
         packet = parse_xml(body)
     except UnsafeXmlError as exc:
-        return _system_error(
-            NEWEST_PROTOCOL_TEXT, PleskFailure(1014, f"Parser error: Request is invalid. {exc}")
-        )
+        return _system_error(NEWEST_PROTOCOL_TEXT, PleskFailure(1014, _parse_error_text(exc)))
     version = packet.get("version")
     if version is not None and not _supported(version):
         return _system_error(NEWEST_PROTOCOL_TEXT, PleskFailure(1005))
@@ -85,6 +83,13 @@ def _run(state: PleskState, operator: str, operation: etree._Element) -> etree._
     if fault.mode == "drop_after_commit":
         raise ConnectionDropped
     return answer
+
+
+def _parse_error_text(error: UnsafeXmlError) -> str:
+    cause = error.__cause__
+    if isinstance(cause, etree.XMLSyntaxError):
+        return f"Parser error: Request is invalid. Error in line {cause.lineno}: {cause.msg}"
+    return f"Parser error: Request is invalid. {error}"
 
 
 def _fault_error(fault: Fault) -> tuple[int, str]:
