@@ -249,3 +249,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CURRENCY = env_str("HOSTWERK_CURRENCY", "EUR")
+
+# Billing: the seller printed on invoices, whose country decides domestic VAT, and the payment term.
+HOSTWERK_SELLER_COUNTRY = env_str("HOSTWERK_SELLER_COUNTRY", "NL").upper()
+HOSTWERK_SELLER_NAME = env_str("HOSTWERK_SELLER_NAME", "Hostwerk Hosting")
+HOSTWERK_SELLER_ADDRESS = env_str("HOSTWERK_SELLER_ADDRESS", "").replace("\\n", "\n")
+HOSTWERK_SELLER_VAT_NUMBER = env_str("HOSTWERK_SELLER_VAT_NUMBER")
+HOSTWERK_SELLER_COC_NUMBER = env_str("HOSTWERK_SELLER_COC_NUMBER")
+HOSTWERK_SELLER_IBAN = env_str("HOSTWERK_SELLER_IBAN")
+HOSTWERK_INVOICE_DUE_DAYS = env_int("HOSTWERK_INVOICE_DUE_DAYS", 14)

@@ -17,10 +17,12 @@ from hostwerk.api.v1 import api
 from hostwerk.clients.models import Client
 from hostwerk.portal import urls as portal_urls
 from tests.api.conftest import ApiClient, token_for
+from tests.billing.factories import InvoiceFactory
 
 # How to make an object that belongs to `client`, per URL parameter name; returns the URL value.
 OBJECT_FOR_PARAMETER: dict[str, Callable[[Client], object]] = {
     "client_id": lambda client: client.pk,
+    "invoice_id": lambda client: InvoiceFactory(client=client).pk,
 }
 
 # Request bodies for API operations that need one to reach the object lookup.

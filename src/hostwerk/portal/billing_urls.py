@@ -1,3 +1,10 @@
 """Client area URLs for invoices (included under /invoices/ in the portal namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from hostwerk.portal import billing_views
+
+urlpatterns = [
+    path("", billing_views.invoice_list, name="invoice_list"),
+    path("<int:invoice_id>/", billing_views.invoice_detail, name="invoice_detail"),
+]

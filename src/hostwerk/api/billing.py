@@ -1,0 +1,139 @@
+"""API: invoices. Staff tokens see every invoice and may mark paid or cancel; client tokens see
+only their own client's invoices (another client's is a 404)."""
+
+# No `from __future__ import annotations` here: ninja builds the query-parameter model from the
+# InvoiceStatus annotation at import time and cannot resolve it from a string.
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from hostwerk.api.auth import require_staff
+from hostwerk.billing import queries
+from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
+from hostwerk.billing.models import Invoice, InvoiceStatus
+
+router = Router(tags=["invoices"])
+
+
+class BillingAddressOut(Schema):
+    name: str
+    company: str
+    address: str
+    country: str
+    vat_number: str
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    client_id: int
+    order_id: int | None
+    status: str
+    issued_on: datetime.date
+    due_on: datetime.date
+    paid_on: datetime.date | None
+    cancelled_at: datetime.datetime | None
+    currency: str
+    vat_scheme: str
+    vat_country: str
+    vat_rate: Decimal
+    vat_note: str
+    subtotal: Decimal
+    vat_amount: Decimal
+    total: Decimal
+    billing_address: BillingAddressOut
+
+    @staticmethod
+    def resolve_billing_address(obj: Invoice) -> dict[str, str]:
+        return {
+            "name": obj.client_name,
+            "company": obj.client_company,
+            "address": obj.client_address,
+            "country": obj.client_country.code or "",
+            "vat_number": obj.client_vat_number,
+        }
+
+
+class InvoiceLineOut(Schema):
+    id: int
+    order_item_id: int | None
+    description: str
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    vat_amount: Decimal
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Invoice) -> list:
+        return list(obj.lines.all())
+
+
+class MarkPaidIn(Schema):
+    paid_on: datetime.date | None = None
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
+    """The invoice if the token may see it; 404 otherwise (also for another client's)."""
+    if request.user.is_staff:
+        return queries.invoice_get(invoice_id=invoice_id)
+    if request.client is None:
+        raise HttpError(404, "Not Found")
+    return queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+
+
+@router.get("", response=list[InvoiceOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_invoices(
+    request: HttpRequest, status: InvoiceStatus | None = None, client_id: int | None = None
+):
+    if request.user.is_staff:
+        return queries.invoice_list(status=status or "", client_id=client_id)
+    if request.client is None:
+        return Invoice.objects.none()
+    # A client token sees its own invoices only; a client_id filter cannot widen that.
+    invoices = queries.invoice_list_for_client(client=request.client, status=status or "")
+    if client_id is not None and client_id != request.client.pk:
+        return invoices.none()
+    return invoices
+
+
+@router.get("/{invoice_id}", response=InvoiceDetailOut)
+def get_invoice(request: HttpRequest, invoice_id: int):
+    return invoice_for_request(request, invoice_id)
+
+
+@router.post("/{invoice_id}/mark-paid", response=InvoiceDetailOut)
+def mark_invoice_paid(request: HttpRequest, invoice_id: int, payload: MarkPaidIn):
+    require_staff(request)
+    invoice = get_object_or_404(Invoice, pk=invoice_id)
+    try:
+        invoice_mark_paid(actor=request.actor, invoice=invoice, paid_on=payload.paid_on)
+    except InvoiceRefused as refused:
+        raise HttpError(409, refused.message)
+    return queries.invoice_get(invoice_id=invoice_id)
+
+
+@router.post("/{invoice_id}/cancel", response=InvoiceDetailOut)
+def cancel_invoice(request: HttpRequest, invoice_id: int, payload: CancelIn):
+    require_staff(request)
+    invoice = get_object_or_404(Invoice, pk=invoice_id)
+    try:
+        invoice_cancel(actor=request.actor, invoice=invoice, reason=payload.reason)
+    except InvoiceRefused as refused:
+        raise HttpError(409, refused.message)
+    return queries.invoice_get(invoice_id=invoice_id)

@@ -1,0 +1,294 @@
+"""Writes on invoices: create one for an order, mark paid, cancel, send by e-mail; atomic and audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from hostwerk.billing.numbering import invoice_number_take
+from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
+from hostwerk.billing.vat import VatTreatment, line_vat, vat_treatment
+from hostwerk.clients.models import Client
+from hostwerk.core.audit import Actor, apply_changes, audit_record
+from hostwerk.core.errors import HostwerkError
+from hostwerk.core.money import ZERO, round_money
+from hostwerk.notifications.actions import email_queue
+from hostwerk.notifications.models import OutgoingEmail
+from hostwerk.orders.models import ItemStatus, Order, OrderItem
+
+
+class InvoiceRefused(HostwerkError):
+    """The invoice action is not allowed in the invoice's (or order's) current state."""
+
+
+def _client_address(client: Client) -> str:
+    town = f"{client.postcode} {client.city}".strip()
+    parts = [client.address1, client.address2, town, client.state]
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _line(
+    *,
+    position: int,
+    description: str,
+    unit_price: Decimal,
+    treatment: VatTreatment,
+    order_item: OrderItem | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    quantity: Decimal = Decimal(1),
+) -> InvoiceLine:
+    amount = round_money(quantity * unit_price)
+    return InvoiceLine(
+        position=position,
+        order_item=order_item,
+        description=description[:255],
+        period_start=period_start,
+        period_end=period_end,
+        quantity=quantity,
+        unit_price=unit_price,
+        amount=amount,
+        vat_amount=line_vat(amount=amount, rate=treatment.rate),
+    )
+
+
+def _lines_for_order_item(
+    item: OrderItem, *, start: datetime.date, treatment: VatTreatment, position: int
+) -> list[InvoiceLine]:
+    if item.is_domain:
+        period_end = period_end_for_years(start, item.years or 1)
+    else:
+        period_end = period_end_for_cycle(start, item.billing_cycle)
+    description = item.description
+    lines = [
+        _line(
+            position=position,
+            order_item=item,
+            description=description,
+            period_start=start,
+            period_end=period_end,
+            unit_price=item.price,
+            treatment=treatment,
+        )
+    ]
+    if item.setup_fee:
+        # A setup fee is charged once and covers no period.
+        lines.append(
+            _line(
+                position=position + 1,
+                order_item=item,
+                description=_("Setup fee: %(description)s") % {"description": description},
+                unit_price=item.setup_fee,
+                treatment=treatment,
+            )
+        )
+    return lines
+
+
+@transaction.atomic
+def invoice_create_for_order(
+    *, actor: Actor, order: Order, issued_on: datetime.date | None = None
+) -> Invoice:
+    """Invoice every item of `order` that was not cancelled; run inside the order's transaction.
+
+    Numbers are taken from the year's counter in this transaction, so an order placement that
+    rolls back gives the number back.
+    """
+    # Lock the order only: locking the joined client too would queue all of its orders.
+    order = Order.objects.select_for_update(of=("self",)).select_related("client").get(pk=order.pk)
+    existing = Invoice.objects.filter(order=order).values_list("number", flat=True).first()
+    if existing:
+        raise InvoiceRefused(
+            _("Order %(order)s already has invoice %(invoice)s.")
+            % {"order": order.number, "invoice": existing},
+            code="already_invoiced",
+        )
+    items = list(
+        order.items.exclude(status=ItemStatus.CANCELLED)
+        .select_related("product")
+        .order_by("position", "id")
+    )
+    if not items:
+        raise InvoiceRefused(
+            _("Order %(order)s has no items to invoice.") % {"order": order.number},
+            code="nothing_to_invoice",
+        )
+    client = order.client
+    issued_on = issued_on or timezone.localdate()
+    period_start = timezone.localtime(order.created_at).date()
+    # The invoice is the client's document: its texts are written in the client's language.
+    with translation.override(client.language):
+        treatment = vat_treatment(
+            country=client.country.code, vat_number=client.vat_number, on=issued_on
+        )
+        lines: list[InvoiceLine] = []
+        for item in items:
+            lines += _lines_for_order_item(
+                item, start=period_start, treatment=treatment, position=len(lines) + 1
+            )
+    subtotal = sum((line.amount for line in lines), ZERO)
+    vat_amount = sum((line.vat_amount for line in lines), ZERO)
+    sequence, number = invoice_number_take(year=issued_on.year)
+    invoice = Invoice.objects.create(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        client=client,
+        order=order,
+        status=InvoiceStatus.UNPAID,
+        issued_on=issued_on,
+        due_on=issued_on + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DUE_DAYS),
+        vat_scheme=treatment.scheme,
+        vat_country=treatment.country,
+        vat_rate=treatment.rate,
+        vat_note=treatment.note[:255],
+        subtotal=subtotal,
+        vat_amount=vat_amount,
+        total=subtotal + vat_amount,
+        currency=settings.CURRENCY,
+        client_name=client.full_name,
+        client_company=client.company,
+        client_address=_client_address(client),
+        client_country=client.country.code,
+        client_vat_number=client.vat_number,
+        client_email=client.email,
+    )
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    audit_record(
+        actor=actor,
+        action="invoice.create",
+        obj=invoice,
+        client=client,
+        data={
+            "order": order.number,
+            "vat_scheme": invoice.vat_scheme,
+            "vat_rate": invoice.vat_rate,
+            "total": invoice.total,
+            "lines": len(lines),
+        },
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(
+    *, actor: Actor, invoice: Invoice, paid_on: datetime.date | None = None
+) -> Invoice:
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == InvoiceStatus.PAID:
+        raise InvoiceRefused(
+            _("Invoice %(number)s is already paid.") % {"number": invoice.number},
+            code="already_paid",
+        )
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise InvoiceRefused(
+            _("Invoice %(number)s was cancelled; a cancelled invoice cannot be marked paid.")
+            % {"number": invoice.number},
+            code="cancelled",
+        )
+    today = timezone.localdate()
+    paid_on = paid_on or today
+    if paid_on > today:
+        raise InvoiceRefused(
+            _("The payment date cannot be in the future."), code="paid_on_in_future"
+        )
+    changes = apply_changes(invoice, {"status": InvoiceStatus.PAID, "paid_on": paid_on})
+    invoice.save(update_fields=["status", "paid_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="invoice.mark_paid",
+        obj=invoice,
+        client=invoice.client,
+        changes=changes,
+        data={"total": invoice.total},
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_cancel(*, actor: Actor, invoice: Invoice, reason: str = "") -> Invoice:
+    """Cancel an unpaid invoice. It keeps its number, so the numbering stays without gaps."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == InvoiceStatus.PAID:
+        raise InvoiceRefused(
+            _("Invoice %(number)s has been paid; a paid invoice cannot be cancelled.")
+            % {"number": invoice.number},
+            code="paid",
+        )
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise InvoiceRefused(
+            _("Invoice %(number)s is already cancelled.") % {"number": invoice.number},
+            code="already_cancelled",
+        )
+    reason = reason.strip()
+    changes = apply_changes(
+        invoice,
+        {
+            "status": InvoiceStatus.CANCELLED,
+            "cancelled_at": timezone.now(),
+            "cancel_reason": reason,
+        },
+    )
+    invoice.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="invoice.cancel",
+        obj=invoice,
+        client=invoice.client,
+        changes=changes,
+        data={"reason": reason},
+    )
+    return invoice
+
+
+def invoice_url(invoice: Invoice) -> str:
+    """The invoice's page in the client area, as an absolute link for e-mails."""
+    return settings.BASE_URL + reverse("portal:invoice_detail", kwargs={"invoice_id": invoice.pk})
+
+
+@transaction.atomic
+def invoice_send_email(*, actor: Actor, invoice: Invoice) -> OutgoingEmail:
+    """Queue the invoice e-mail to the client, in the client's language, sent after commit."""
+    invoice = Invoice.objects.select_related("client").get(pk=invoice.pk)
+    client = invoice.client
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise InvoiceRefused(
+            _("Invoice %(number)s is cancelled; it is not sent to the client.")
+            % {"number": invoice.number},
+            code="cancelled",
+        )
+    if not client.email:
+        raise InvoiceRefused(
+            _("The client has no e-mail address: add one on the client's profile."),
+            code="no_email",
+        )
+    email = email_queue(
+        template="invoice",
+        to=client.email,
+        language=client.language,
+        client=client,
+        obj=invoice,
+        context={
+            "invoice": invoice,
+            "client": client,
+            "url": invoice_url(invoice),
+            "seller_name": settings.HOSTWERK_SELLER_NAME,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="invoice.send_email",
+        obj=invoice,
+        client=client,
+        data={"to": client.email, "language": client.language, "email": email.pk},
+    )
+    return email

@@ -1,0 +1,93 @@
+"""Reads of invoices: the staff list with filters, and client-scoped reads for the client area and API."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django_countries.fields import Country
+
+from hostwerk.billing.models import Invoice, InvoiceLine
+from hostwerk.clients.models import Client
+from hostwerk.core.models import AuditEvent
+
+# What list rows show comes from the invoice's own snapshot columns: no joins per row.
+LIST_ORDERING = ("-year", "-sequence")
+
+
+def invoice_list(
+    *,
+    status: str = "",
+    client_id: int | None = None,
+    query: str = "",
+    issued_from: datetime.date | None = None,
+    issued_to: datetime.date | None = None,
+) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.all()
+    if status:
+        invoices = invoices.filter(status=status)
+    if client_id is not None:
+        invoices = invoices.filter(client_id=client_id)
+    if issued_from is not None:
+        invoices = invoices.filter(issued_on__gte=issued_from)
+    if issued_to is not None:
+        invoices = invoices.filter(issued_on__lte=issued_to)
+    query = query.strip()
+    if query:
+        invoices = invoices.filter(
+            Q(number__icontains=query)
+            | Q(client_name__icontains=query)
+            | Q(client_company__icontains=query)
+            | Q(client_email__icontains=query)
+        )
+    return invoices.order_by(*LIST_ORDERING)
+
+
+def _with_lines(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return invoices.select_related("client", "order").prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
+    )
+
+
+def invoice_get(*, invoice_id: int) -> Invoice:
+    """Any invoice, with client, order and lines (staff only)."""
+    return get_object_or_404(_with_lines(Invoice.objects.all()), pk=invoice_id)
+
+
+def invoice_list_for_client(*, client: Client, status: str = "") -> QuerySet[Invoice]:
+    invoices = Invoice.objects.filter(client=client)
+    if status:
+        invoices = invoices.filter(status=status)
+    return invoices.order_by(*LIST_ORDERING)
+
+
+def invoice_get_for_client(*, client: Client, invoice_id: int) -> Invoice:
+    """The client's own invoice; another client's invoice is a 404 like a missing one."""
+    return get_object_or_404(_with_lines(Invoice.objects.filter(client=client)), pk=invoice_id)
+
+
+def invoice_audit_trail(*, invoice: Invoice) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=Invoice._meta.label_lower, object_id=str(invoice.pk)
+    ).order_by("-created_at", "-id")
+
+
+def invoice_client_filter(*, client_id: int | None) -> Client | None:
+    """The client a staff list is filtered on, for the filter's label."""
+    if client_id is None:
+        return None
+    return Client.objects.filter(pk=client_id).first()
+
+
+def invoice_seller() -> dict[str, object]:
+    """The seller as printed on every invoice (settings HOSTWERK_SELLER_*)."""
+    return {
+        "name": settings.HOSTWERK_SELLER_NAME,
+        "address": settings.HOSTWERK_SELLER_ADDRESS,
+        "country": Country(code=settings.HOSTWERK_SELLER_COUNTRY),
+        "vat_number": settings.HOSTWERK_SELLER_VAT_NUMBER,
+        "coc_number": settings.HOSTWERK_SELLER_COC_NUMBER,
+        "iban": settings.HOSTWERK_SELLER_IBAN,
+    }

@@ -1,0 +1,36 @@
+"""Client area invoices: always the request's own client, through client-scoped queries."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hostwerk.billing import queries
+from hostwerk.portal.decorators import client_required
+from hostwerk.staff.context import paginate
+
+
+@client_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, queries.invoice_list_for_client(client=request.client))
+    return render(
+        request,
+        "portal/billing/list.html",
+        {"nav": "invoices", "page_obj": page, "today": timezone.localdate()},
+    )
+
+
+@client_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    return render(
+        request,
+        "portal/billing/detail.html",
+        {
+            "nav": "invoices",
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "seller": queries.invoice_seller(),
+        },
+    )

@@ -1,0 +1,111 @@
+"""Staff billing screens: invoice list with filters, invoice page, mark paid, cancel, send again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hostwerk.billing import queries
+from hostwerk.billing.actions import (
+    InvoiceRefused,
+    invoice_cancel,
+    invoice_mark_paid,
+    invoice_send_email,
+)
+from hostwerk.billing.forms import InvoiceCancelForm, InvoiceFilterForm, InvoicePaidForm
+from hostwerk.staff.context import paginate
+from hostwerk.staff.decorators import staff_required
+
+
+@staff_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    filters = InvoiceFilterForm(request.GET)
+    arguments = filters.filters()
+    page = paginate(request, queries.invoice_list(**arguments))
+    template = "staff/billing/_table.html" if request.htmx else "staff/billing/list.html"
+    return render(
+        request,
+        template,
+        {
+            "nav": "billing",
+            "filters": filters,
+            "filtered": any(arguments.values()),
+            "filter_client": queries.invoice_client_filter(client_id=arguments.get("client_id")),
+            "page_obj": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = queries.invoice_get(invoice_id=invoice_id)
+    return render(
+        request,
+        "staff/billing/detail.html",
+        {
+            "nav": "billing",
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "seller": queries.invoice_seller(),
+            "events": queries.invoice_audit_trail(invoice=invoice)[:50],
+            "paid_form": InvoicePaidForm(initial={"paid_on": timezone.localdate()}),
+            "cancel_form": InvoiceCancelForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def invoice_mark_paid_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = queries.invoice_get(invoice_id=invoice_id)
+    form = InvoicePaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the payment was received."))
+        return redirect("staff:invoice_detail", invoice_id=invoice.pk)
+    try:
+        invoice_mark_paid(
+            actor=request.actor, invoice=invoice, paid_on=form.cleaned_data["paid_on"]
+        )
+    except InvoiceRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Invoice %(number)s marked paid.") % {"number": invoice.number})
+    return redirect("staff:invoice_detail", invoice_id=invoice.pk)
+
+
+@require_POST
+@staff_required
+def invoice_cancel_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = queries.invoice_get(invoice_id=invoice_id)
+    form = InvoiceCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        invoice_cancel(actor=request.actor, invoice=invoice, reason=reason)
+    except InvoiceRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Invoice %(number)s cancelled.") % {"number": invoice.number})
+    return redirect("staff:invoice_detail", invoice_id=invoice.pk)
+
+
+@require_POST
+@staff_required
+def invoice_send_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = queries.invoice_get(invoice_id=invoice_id)
+    try:
+        email = invoice_send_email(actor=request.actor, invoice=invoice)
+    except InvoiceRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Invoice %(number)s is being sent to %(email)s.")
+            % {"number": invoice.number, "email": email.to},
+        )
+    return redirect("staff:invoice_detail", invoice_id=invoice.pk)
