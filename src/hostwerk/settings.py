@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "hostwerk.catalog",
     "hostwerk.provisioning",
     "hostwerk.domains",
+    "hostwerk.dns",
     "hostwerk.orders",
     "hostwerk.billing",
     "hostwerk.notifications",
@@ -258,3 +259,18 @@ HOSTWERK_SELLER_VAT_NUMBER = env_str("HOSTWERK_SELLER_VAT_NUMBER")
 HOSTWERK_SELLER_COC_NUMBER = env_str("HOSTWERK_SELLER_COC_NUMBER")
 HOSTWERK_SELLER_IBAN = env_str("HOSTWERK_SELLER_IBAN")
 HOSTWERK_INVOICE_DUE_DAYS = env_int("HOSTWERK_INVOICE_DUE_DAYS", 14)
+
+# DNS: where zones are published, and what every zone gets from Hostwerk rather than its records.
+# "none" keeps zones in the database only; "powerdns" publishes them through the PowerDNS API.
+HOSTWERK_DNS_PUBLISHER = env_str("HOSTWERK_DNS_PUBLISHER", "none")
+if HOSTWERK_DNS_PUBLISHER not in ("none", "powerdns"):
+    raise ImproperlyConfigured("HOSTWERK_DNS_PUBLISHER must be none or powerdns.")
+HOSTWERK_POWERDNS_API_URL = env_str("HOSTWERK_POWERDNS_API_URL", "http://127.0.0.1:8081")
+HOSTWERK_POWERDNS_API_KEY = env_str("HOSTWERK_POWERDNS_API_KEY")
+if HOSTWERK_DNS_PUBLISHER == "powerdns" and not HOSTWERK_POWERDNS_API_KEY:
+    raise ImproperlyConfigured("HOSTWERK_DNS_PUBLISHER=powerdns needs HOSTWERK_POWERDNS_API_KEY.")
+HOSTWERK_DNS_NAMESERVERS = env_list(
+    "HOSTWERK_DNS_NAMESERVERS", "ns1.hostwerk.test,ns2.hostwerk.test"
+)
+HOSTWERK_DNS_HOSTMASTER = env_str("HOSTWERK_DNS_HOSTMASTER", "hostmaster.hostwerk.test")
+HOSTWERK_DNS_DEFAULT_TTL = env_int("HOSTWERK_DNS_DEFAULT_TTL", 3600)

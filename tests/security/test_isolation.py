@@ -18,16 +18,27 @@ from hostwerk.clients.models import Client
 from hostwerk.portal import urls as portal_urls
 from tests.api.conftest import ApiClient, token_for
 from tests.billing.factories import InvoiceFactory
+from tests.dns.factories import ZoneFactory, record_of_latest_zone
 
 # How to make an object that belongs to `client`, per URL parameter name; returns the URL value.
 OBJECT_FOR_PARAMETER: dict[str, Callable[[Client], object]] = {
     "client_id": lambda client: client.pk,
     "invoice_id": lambda client: InvoiceFactory(client=client).pk,
+    "domain": lambda client: ZoneFactory(client=client).name,
+    "zone_id": lambda client: ZoneFactory(client=client).pk,
+    # After "domain" or "zone_id" in the path: a record in the zone made for it.
+    "record_id": record_of_latest_zone,
 }
 
 # Request bodies for API operations that need one to reach the object lookup.
 API_BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/clients/{client_id}"): {"city": "Leiden"},
+    ("POST", "/api/v1/dns/zones/{domain}/records"): {
+        "name": "isolation",
+        "type": "A",
+        "content": "192.0.2.55",
+    },
+    ("PATCH", "/api/v1/dns/zones/{domain}/records/{record_id}"): {"ttl": 600},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from hostwerk.api import billing, catalog, clients
+from hostwerk.api import billing, catalog, clients, dns
 from hostwerk.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -19,4 +19,5 @@ api = NinjaAPI(
 
 api.add_router("/clients", clients.router)
 api.add_router("/invoices", billing.router)
+api.add_router("/dns", dns.router)
 api.add_router("", catalog.router)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("impersonation/stop/", views.stop_impersonating, name="stop_impersonating"),
     path("invoices/", include("hostwerk.portal.billing_urls")),
+    path("dns/", include("hostwerk.portal.dns_urls")),
 ]

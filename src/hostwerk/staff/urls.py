@@ -20,7 +20,7 @@ urlpatterns = [
     path("orders/", views.placeholder, {"section": "orders"}, name="order_list"),
     path("services/", views.placeholder, {"section": "services"}, name="service_list"),
     path("domains/", views.placeholder, {"section": "domains"}, name="domain_list"),
-    path("dns/", views.placeholder, {"section": "dns"}, name="zone_list"),
+    path("dns/", include("hostwerk.staff.dns_urls")),
     path("mail/", views.placeholder, {"section": "mail"}, name="mail_overview"),
     path("billing/", include("hostwerk.staff.billing_urls")),
 ]

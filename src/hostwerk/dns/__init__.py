@@ -1,0 +1,1 @@
+"""DNS manager: zones, records, templates, zone history, and publishing to PowerDNS."""

@@ -1,0 +1,643 @@
+"""Writes on DNS zones: each one atomic, audited, written to the zone history, and published (R6, R7, R10).
+
+Publishing goes through a task enqueued in the same transaction as the change, so a change that
+is rolled back is never published; with HOSTWERK_DNS_PUBLISHER=none the zone counts as published
+at once.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hostwerk.clients.models import Client
+from hostwerk.core.audit import Actor, apply_changes, audit_record
+from hostwerk.core.domain_names import DomainName, DomainNameError
+from hostwerk.core.errors import HostwerkError, TransientError
+from hostwerk.dns.history import (
+    diff_summary,
+    record_line,
+    record_snapshot,
+    records_snapshot,
+    snapshot_diff,
+)
+from hostwerk.dns.models import (
+    PublishStatus,
+    Record,
+    Zone,
+    ZoneChange,
+    ZoneChangeAction,
+    ZoneTemplate,
+    ZoneTemplateRecord,
+)
+from hostwerk.dns.publishers import publishes_remotely
+from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
+from hostwerk.dns.validation import (
+    RecordInvalid,
+    RecordValues,
+    record_check_zone,
+    record_clean,
+    template_record_clean,
+    zone_name_clean,
+)
+from hostwerk.dns.zone_templates import (
+    default_template,
+    follows,
+    template_key_for,
+    template_records,
+)
+from hostwerk.provisioning.models import Server, ServerKind
+
+
+class DnsRefused(HostwerkError):
+    """The DNS action cannot be done as asked; `message` says why, for staff or the client."""
+
+
+class ZoneExists(DnsRefused):
+    """A zone of that name exists already; `zone` is it, so a screen can link to it."""
+
+    def __init__(self, message: str, *, zone: Zone) -> None:
+        super().__init__(message, code="zone_exists")
+        self.zone = zone
+
+
+class NoForwardingServer(DnsRefused):
+    """New zones point at the forwarding server (R6), and there is no active one."""
+
+
+class ZonePublishBusy(TransientError):
+    """Another process kept publishing the zone for too long; try again shortly."""
+
+
+def forwarding_server() -> Server:
+    """The active forwarding server whose addresses new zones get (R6)."""
+    server = Server.objects.filter(kind=ServerKind.FORWARDING, active=True).order_by("pk").first()
+    if server is None:
+        raise NoForwardingServer(
+            _(
+                "There is no active forwarding server, so Hostwerk does not know where a new "
+                "zone should point. Add one under Settings (server kind “forwarding server”)."
+            ),
+            code="no_forwarding_server",
+        )
+    return server
+
+
+def _domain(domain: str | DomainName) -> str:
+    if isinstance(domain, DomainName):
+        return domain.ascii
+    try:
+        return zone_name_clean(domain)
+    except DomainNameError as exc:
+        raise RecordInvalid({"domain": str(exc)}) from None
+
+
+# The bookkeeping every zone change shares.
+
+
+def _lock(zone: Zone) -> Zone:
+    return Zone.objects.select_for_update().get(pk=zone.pk)
+
+
+def _snapshot(zone: Zone) -> list[dict[str, Any]]:
+    return records_snapshot(Record.objects.filter(zone=zone))
+
+
+def _publish_after_change(zone: Zone) -> None:
+    """Raise the version and publish it: at once in the database-only mode, else by a task."""
+    now = timezone.now()
+    Zone.objects.filter(pk=zone.pk).update(version=F("version") + 1, changed_at=now)
+    zone.refresh_from_db(fields=["version", "changed_at"])
+    _publish_current_version(zone)
+
+
+def _publish_current_version(zone: Zone) -> None:
+    if not publishes_remotely():
+        Zone.objects.filter(pk=zone.pk).update(
+            status=PublishStatus.PUBLISHED,
+            published_version=zone.version,
+            published_at=timezone.now(),
+            last_error="",
+            last_error_at=None,
+        )
+    else:
+        from hostwerk.dns.tasks import publish_zone
+
+        Zone.objects.filter(pk=zone.pk).exclude(status=PublishStatus.PENDING).update(
+            status=PublishStatus.PENDING
+        )
+        publish_zone.enqueue(zone.pk)
+    zone.refresh_from_db(
+        fields=["status", "published_version", "published_at", "last_error", "last_error_at"]
+    )
+
+
+def _record_change(
+    *,
+    actor: Actor,
+    zone: Zone,
+    action: str,
+    before: list[dict[str, Any]],
+    summary: str = "",
+    reason: str = "",
+    audit_changes: dict[str, list[Any]] | None = None,
+    publish: bool = True,
+) -> ZoneChange:
+    """Write the history entry and the audit event, then publish the new version."""
+    if publish:
+        _publish_after_change(zone)
+    after = _snapshot(zone)
+    summary = summary or diff_summary(snapshot_diff(before, after))
+    change = ZoneChange.objects.create(
+        zone=zone,
+        zone_name=zone.name,
+        actor=actor.user,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:200],
+        via=actor.via,
+        action=action,
+        summary=summary[:500],
+        reason=reason[:500],
+        before=before,
+        after=after,
+        version=zone.version,
+    )
+    audit_record(
+        actor=actor,
+        action=f"dns.{action}",
+        obj=zone,
+        client=zone.client,
+        changes=audit_changes,
+        data={"summary": summary[:500], "reason": reason, "zone_change": change.pk},
+    )
+    return change
+
+
+# Zones.
+
+
+@transaction.atomic
+def zone_create(
+    *,
+    actor: Actor,
+    domain: str | DomainName,
+    client: Client | None = None,
+    template: ZoneTemplate | None = None,
+) -> Zone:
+    """A new zone from the template (the default one unless given), pointing at the forwarding
+    server (R6). Raises ZoneExists with the existing zone, NoForwardingServer, RecordInvalid."""
+    name = _domain(domain)
+    existing = Zone.objects.filter(name=name).first()
+    if existing is not None:
+        raise ZoneExists(
+            _("There is already a zone for %(name)s.") % {"name": existing.display_name},
+            zone=existing,
+        )
+    server = forwarding_server()
+    template = template or default_template()
+    records = (
+        template_records(
+            template=template, domain=name, web_ip=server.web_ip, mail_ip=server.mail_ip
+        )
+        if template is not None
+        else []
+    )
+    # Version 1 is the zone as the template made it (the change below raises it).
+    zone = Zone.objects.create(name=name, client=client, version=0)
+    Record.objects.bulk_create(
+        Record(
+            zone=zone,
+            template_key=item.template_key,
+            template_managed=True,
+            **item.values.as_dict(),
+        )
+        for item in records
+    )
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.ZONE_CREATE,
+        before=[],
+        summary=(
+            f"zone created from template {template.name if template else '(none)'}, "
+            f"pointing at {server.name} ({server.web_ip} / {server.mail_ip})"
+        ),
+        audit_changes=None,
+    )
+    return zone
+
+
+@transaction.atomic
+def zone_ensure(*, actor: Actor, domain: str | DomainName, client: Client | None = None) -> Zone:
+    """The zone of `domain`, created from the default template when there is none (used after
+    a registration, and before one for TLDs that need DNS first). A zone without a client gets
+    `client`; a zone of another client is left as it is."""
+    name = _domain(domain)
+    zone = Zone.objects.select_for_update().filter(name=name).first()
+    if zone is None:
+        try:
+            with transaction.atomic():
+                return zone_create(actor=actor, domain=name, client=client)
+        except ZoneExists as exists:
+            zone = exists.zone
+        except IntegrityError:
+            # Created by a concurrent request between our look-up and the insert.
+            zone = Zone.objects.select_for_update().get(name=name)
+    if client is not None and zone.client_id is None:
+        zone_set_client(actor=actor, zone=zone, client=client)
+        zone.refresh_from_db()
+    return zone
+
+
+@transaction.atomic
+def zone_set_client(*, actor: Actor, zone: Zone, client: Client | None) -> Zone:
+    zone = _lock(zone)
+    if zone.client_id == (client.pk if client else None):
+        return zone
+    before_client = zone.client
+    changes = apply_changes(zone, {"client": client})
+    zone.save(update_fields=["client"])
+    snapshot = _snapshot(zone)
+    summary = f"client changed from {before_client or '(none)'} to {client or '(none)'}"
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.CLIENT_CHANGE,
+        before=snapshot,
+        summary=summary,
+        audit_changes=changes,
+        publish=False,
+    )
+    return zone
+
+
+@transaction.atomic
+def zone_delete(*, actor: Actor, zone: Zone) -> None:
+    """Delete the zone here and, by a task, on the DNS server. Its history stays, by name."""
+    zone = _lock(zone)
+    before = _snapshot(zone)
+    change = _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.ZONE_DELETE,
+        before=before,
+        summary="zone deleted",
+        publish=False,
+    )
+    ZoneChange.objects.filter(pk=change.pk).update(after=[])
+    name = zone.name
+    zone.delete()
+    if publishes_remotely():
+        from hostwerk.dns.tasks import unpublish_zone
+
+        unpublish_zone.enqueue(name)
+
+
+# Records.
+
+
+def _others(zone: Zone, *, excluding: int | None = None) -> list[Record]:
+    records = Record.objects.filter(zone=zone)
+    if excluding is not None:
+        records = records.exclude(pk=excluding)
+    return list(records)
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: Actor,
+    zone: Zone,
+    name: str,
+    type: str,
+    content: str,
+    ttl: int | str | None = None,
+    priority: int | str | None = None,
+) -> Record:
+    """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing."""
+    zone = _lock(zone)
+    values = record_clean(
+        zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
+    )
+    record_check_zone(values=values, others=_others(zone))
+    before = _snapshot(zone)
+    record = Record.objects.create(zone=zone, **values.as_dict())
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.RECORD_CREATE,
+        before=before,
+        summary=f"added {record_line(record_snapshot(record))}",
+    )
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    actor: Actor,
+    record: Record,
+    name: str,
+    type: str,
+    content: str,
+    ttl: int | str | None = None,
+    priority: int | str | None = None,
+) -> Record:
+    """Change a record. An edit by a person ends template management: the record no longer
+    follows the hosting (R7). Raises RecordInvalid and then changes nothing."""
+    zone = _lock(record.zone)
+    record = Record.objects.select_for_update().get(pk=record.pk, zone=zone)
+    values = record_clean(
+        zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
+    )
+    record_check_zone(values=values, others=_others(zone, excluding=record.pk))
+    before = _snapshot(zone)
+    old_line = record_line(record_snapshot(record))
+    changes = apply_changes(record, values.as_dict())
+    if not changes:
+        return record
+    if record.template_managed:
+        changes.update(apply_changes(record, {"template_managed": False}))
+    record.save()
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.RECORD_UPDATE,
+        before=before,
+        summary=f"changed {old_line} -> {record_line(record_snapshot(record))}",
+        audit_changes=changes,
+    )
+    return record
+
+
+@transaction.atomic
+def record_delete(*, actor: Actor, record: Record) -> None:
+    zone = _lock(record.zone)
+    record = Record.objects.select_for_update().get(pk=record.pk, zone=zone)
+    before = _snapshot(zone)
+    line = record_line(record_snapshot(record))
+    record.delete()
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.RECORD_DELETE,
+        before=before,
+        summary=f"removed {line}",
+    )
+
+
+@transaction.atomic
+def zone_restore(
+    *, actor: Actor, change: ZoneChange, side: Literal["before", "after"] = "before"
+) -> Zone:
+    """Make the zone's records what they were before (or after) `change`. Records that still
+    exist keep their id; the restore is itself a new history entry, so it can be undone too."""
+    if change.zone_id is None:
+        raise DnsRefused(_("This zone was deleted; create it again first."), code="zone_deleted")
+    if side not in ("before", "after"):
+        raise ValueError(f"side must be 'before' or 'after', not {side!r}")
+    zone = _lock(change.zone)
+    target = change.before if side == "before" else change.after
+    before = _snapshot(zone)
+    current = {record.pk: record for record in Record.objects.filter(zone=zone)}
+    wanted_ids = {entry["id"] for entry in target}
+    Record.objects.filter(zone=zone).exclude(pk__in=wanted_ids).delete()
+    for entry in target:
+        fields = {
+            "name": entry["name"],
+            "type": entry["type"],
+            "ttl": entry["ttl"],
+            "content": entry["content"],
+            "priority": entry["priority"],
+            "template_key": entry.get("template_key", ""),
+            "template_managed": entry.get("template_managed", False),
+        }
+        record = current.get(entry["id"])
+        if record is None:
+            Record.objects.create(zone=zone, **fields)
+        elif apply_changes(record, fields):
+            record.save()
+    when = timezone.localtime(change.created_at).strftime("%Y-%m-%d %H:%M")
+    _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.ZONE_RESTORE,
+        before=before,
+        reason=f"restored the records as they were {side} the change of {when} ({change.summary})",
+    )
+    return zone
+
+
+# Following the hosting (R7).
+
+
+@transaction.atomic
+def zone_point_to(
+    *, actor: Actor, zone: Zone, web_ip: str, mail_ip: str, reason: str
+) -> ZoneChange | None:
+    """Point the template-managed web, www and mail-host records at these addresses (R7).
+
+    Records someone edited by hand are left alone. Writes one history entry; returns it, or None
+    when nothing had to move.
+    """
+    zone = _lock(zone)
+    targets = {"web_ip": web_ip, "mail_ip": mail_ip}
+    before = _snapshot(zone)
+    moved = []
+    for record in Record.objects.filter(zone=zone, template_managed=True, type="A"):
+        address = targets.get(follows(record.template_key) or "")
+        if address and record.content != address:
+            record.content = address
+            record.save(update_fields=["content", "updated_at"])
+            moved.append(record.template_key)
+    if not moved:
+        return None
+    return _record_change(
+        actor=actor,
+        zone=zone,
+        action=ZoneChangeAction.ZONE_POINT_TO,
+        before=before,
+        reason=reason,
+    )
+
+
+def zone_follow_hosting(
+    *, actor: Actor, domain: str | DomainName, server: Server
+) -> ZoneChange | None:
+    """Point the zone of `domain`, if Hostwerk has one, at the hosting server's addresses."""
+    zone = Zone.objects.filter(name=_domain(domain)).first()
+    if zone is None:
+        return None
+    return zone_point_to(
+        actor=actor,
+        zone=zone,
+        web_ip=server.web_ip,
+        mail_ip=server.mail_ip,
+        reason=f"the hosting of {zone.name} is on {server.name}",
+    )
+
+
+def zone_follow_forwarding(*, actor: Actor, domain: str | DomainName) -> ZoneChange | None:
+    """Point the zone of `domain`, if there is one, back at the forwarding server (used when
+    its hosting moved away or ended)."""
+    zone = Zone.objects.filter(name=_domain(domain)).first()
+    if zone is None:
+        return None
+    server = forwarding_server()
+    return zone_point_to(
+        actor=actor,
+        zone=zone,
+        web_ip=server.web_ip,
+        mail_ip=server.mail_ip,
+        reason=f"{zone.name} has no hosting any more: back to the forwarding server {server.name}",
+    )
+
+
+# Publishing.
+
+
+def zone_publish(*, zone: Zone) -> None:
+    """Publish the zone again in the background, even when its current version was published
+    before (this repairs a DNS server that lost or changed the zone); the task retries outages."""
+    with transaction.atomic():
+        zone = _lock(zone)
+        _publish_after_change(zone)
+
+
+PUBLISH_NOW_WAIT = 30.0  # seconds to wait for another process publishing the same zone
+
+
+def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = False) -> None:
+    """Publish the zone now and return once the DNS server holds it; raise when it does not.
+
+    Without `force` a version that was published already is not sent again.
+
+    For work that must be sure the records are live before going on (R8: add the new MX records,
+    publish, confirm, only then remove the old one). Raises TransientError (server unreachable;
+    the zone stays pending and a retry is queued) or PermanentError (refused; status failed).
+    """
+    if force:
+        zone_publish(zone=zone)
+    deadline = time.monotonic() + PUBLISH_NOW_WAIT
+    while True:
+        outcome, error = publish_zone_version(zone.pk)
+        if outcome in (PublishOutcome.PUBLISHED, PublishOutcome.UP_TO_DATE):
+            break
+        if outcome == PublishOutcome.BUSY and time.monotonic() < deadline:
+            time.sleep(0.1)
+            continue
+        if outcome == PublishOutcome.BUSY:
+            raise ZonePublishBusy(
+                _("Another process is publishing %(zone)s; try again in a minute.")
+                % {"zone": zone.name}
+            )
+        if outcome == PublishOutcome.GONE:
+            raise DnsRefused(_("The zone was deleted."), code="zone_deleted")
+        if outcome == PublishOutcome.RETRY:
+            from hostwerk.dns.tasks import publish_zone
+
+            publish_zone.enqueue(zone.pk)
+        assert error is not None
+        raise error
+    if actor is not None:
+        zone.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="dns.zone_publish",
+            obj=zone,
+            client=zone.client,
+            data={"version": zone.published_version},
+        )
+    zone.refresh_from_db()
+
+
+# The default template (R6), edited by staff.
+
+
+def _template_values(**fields: Any) -> RecordValues:
+    return template_record_clean(**fields)
+
+
+@transaction.atomic
+def template_record_create(
+    *,
+    actor: Actor,
+    template: ZoneTemplate,
+    name: str,
+    type: str,
+    content: str,
+    ttl: int | str | None = None,
+    priority: int | str | None = None,
+) -> ZoneTemplateRecord:
+    template = ZoneTemplate.objects.select_for_update().get(pk=template.pk)
+    values = _template_values(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    existing = list(template.records.all())
+    record_check_zone(values=values, others=existing)
+    key = template_key_for(
+        name=values.name,
+        type=values.type,
+        content=values.content,
+        taken={row.template_key for row in existing},
+    )
+    row = ZoneTemplateRecord.objects.create(template=template, template_key=key, **values.as_dict())
+    audit_record(
+        actor=actor,
+        action="dns.template_record_create",
+        obj=template,
+        data={"record": record_line(values.as_dict()), "role": key},
+    )
+    return row
+
+
+@transaction.atomic
+def template_record_update(
+    *,
+    actor: Actor,
+    row: ZoneTemplateRecord,
+    name: str,
+    type: str,
+    content: str,
+    ttl: int | str | None = None,
+    priority: int | str | None = None,
+) -> ZoneTemplateRecord:
+    row = ZoneTemplateRecord.objects.select_for_update().get(pk=row.pk)
+    values = _template_values(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    record_check_zone(values=values, others=list(row.template.records.exclude(pk=row.pk)))
+    changes = apply_changes(row, values.as_dict())
+    if changes:
+        row.save()
+        audit_record(
+            actor=actor,
+            action="dns.template_record_update",
+            obj=row.template,
+            changes=changes,
+            data={"role": row.template_key},
+        )
+    return row
+
+
+@transaction.atomic
+def template_record_delete(*, actor: Actor, row: ZoneTemplateRecord) -> None:
+    row = ZoneTemplateRecord.objects.select_for_update().get(pk=row.pk)
+    line = record_line(
+        {
+            "name": row.name,
+            "type": row.type,
+            "ttl": row.ttl,
+            "content": row.content,
+            "priority": row.priority,
+        }
+    )
+    template = row.template
+    row.delete()
+    audit_record(
+        actor=actor,
+        action="dns.template_record_delete",
+        obj=template,
+        data={"record": line, "role": row.template_key},
+    )

@@ -1,0 +1,122 @@
+"""Publishing one zone version, safely under retries and concurrent workers.
+
+Every change raises the zone's `version`. Publishing reads a version with its records, sends
+them, and records `published_version`; a version already published is skipped, so duplicate and
+retried tasks do nothing. One process at a time publishes a zone: it holds a lease
+(`publishing_since`, taken with a conditional UPDATE), so an older version can never overwrite a
+newer one on the DNS server. A lease older than LEASE belongs to a process that died.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hostwerk.core.errors import HostwerkError, PermanentError, TransientError
+from hostwerk.dns.history import records_snapshot
+from hostwerk.dns.models import PublishStatus, Zone
+from hostwerk.dns.publishers import PublishedRecord, Publisher, ZoneContents, get_publisher
+from hostwerk.dns.validation import absolute_name
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+ERROR_LENGTH = 2000
+
+
+class PublishOutcome(enum.StrEnum):
+    PUBLISHED = "published"  # the DNS server now holds the current version
+    UP_TO_DATE = "up to date"  # nothing to do: the current version was published before
+    BUSY = "busy"  # another process is publishing this zone right now
+    RETRY = "retry"  # the DNS server could not be reached; the zone stays pending
+    FAILED = "failed"  # the DNS server refused the zone; status failed with its message
+    GONE = "gone"  # the zone was deleted
+
+
+def zone_contents(zone: Zone) -> ZoneContents:
+    return ZoneContents(
+        name=zone.name,
+        version=zone.version,
+        records=tuple(
+            PublishedRecord(
+                name=absolute_name(zone.name, entry["name"]),
+                type=entry["type"],
+                ttl=entry["ttl"],
+                data=(
+                    f"{entry['priority']} {entry['content']}"
+                    if entry["priority"] is not None and entry["type"] in ("MX", "SRV")
+                    else entry["content"]
+                ),
+            )
+            for entry in records_snapshot(zone.records.all())
+        ),
+    )
+
+
+def publish_zone_version(
+    zone_id: int, *, publisher: Publisher | None = None
+) -> tuple[PublishOutcome, HostwerkError | None]:
+    """Publish the zone's current version if it is not published yet; never raises for the
+    DNS server's errors but returns them with the outcome."""
+    publisher = publisher or get_publisher()
+    now = timezone.now()
+    claimed = (
+        Zone.objects.filter(pk=zone_id)
+        .filter(Q(publishing_since__isnull=True) | Q(publishing_since__lt=now - LEASE))
+        .update(publishing_since=now)
+    )
+    if not claimed:
+        if Zone.objects.filter(pk=zone_id).exists():
+            return PublishOutcome.BUSY, None
+        return PublishOutcome.GONE, None
+    try:
+        while True:
+            with transaction.atomic():
+                zone = Zone.objects.filter(pk=zone_id).first()
+                if zone is None:
+                    return PublishOutcome.GONE, None
+                if zone.published_version >= zone.version:
+                    Zone.objects.filter(pk=zone_id, version=zone.version).exclude(
+                        status=PublishStatus.PUBLISHED
+                    ).update(status=PublishStatus.PUBLISHED, last_error="", last_error_at=None)
+                    return PublishOutcome.UP_TO_DATE, None
+                contents = zone_contents(zone)
+            try:
+                publisher.publish(contents)
+            except TransientError as exc:
+                logger.warning("publishing zone %s postponed: %s", zone.name, exc)
+                Zone.objects.filter(pk=zone_id).update(
+                    publish_attempts=F("publish_attempts") + 1,
+                    last_error=str(exc)[:ERROR_LENGTH],
+                    last_error_at=timezone.now(),
+                )
+                return PublishOutcome.RETRY, exc
+            except PermanentError as exc:
+                logger.warning("publishing zone %s refused: %s", zone.name, exc)
+                failed = Zone.objects.filter(pk=zone_id, version=contents.version).update(
+                    status=PublishStatus.FAILED,
+                    last_error=str(exc)[:ERROR_LENGTH],
+                    last_error_at=timezone.now(),
+                    publish_attempts=0,
+                )
+                if failed:
+                    return PublishOutcome.FAILED, exc
+                continue  # a newer version arrived meanwhile; it may well be accepted
+            Zone.objects.filter(pk=zone_id, published_version__lt=contents.version).update(
+                published_version=contents.version,
+                published_at=timezone.now(),
+                publish_attempts=0,
+            )
+            current = Zone.objects.filter(pk=zone_id, version=contents.version).update(
+                status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
+            )
+            if current:
+                return PublishOutcome.PUBLISHED, None
+            # Changed while we were publishing: go round and publish the newer version too.
+    finally:
+        Zone.objects.filter(pk=zone_id).update(publishing_since=None)

@@ -1,0 +1,119 @@
+"""Reads of DNS zones, scoped: staff see every zone, a client only its own (others are a 404)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from hostwerk.clients.models import Client
+from hostwerk.core.domain_names import DomainNameError
+from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneTemplate
+from hostwerk.dns.validation import zone_name_clean
+
+
+def zone_search(*, query: str = "", status: str = "") -> QuerySet[Zone]:
+    """Staff zone list: by (part of) the name, in A-label or Unicode form, or by client."""
+    zones = Zone.objects.select_related("client").annotate(record_count=Count("records"))
+    query = query.strip().rstrip(".")
+    if query:
+        condition = Q(name__icontains=query.lower())
+        try:
+            ascii_name = zone_name_clean(query)
+        except DomainNameError:
+            ascii_name = ""
+        if ascii_name:
+            condition |= Q(name=ascii_name)
+        condition |= Q(client__company__icontains=query) | Q(client__last_name__icontains=query)
+        if query.isdigit():
+            condition |= Q(client__number=int(query))
+        zones = zones.filter(condition)
+    if status:
+        zones = zones.filter(status=status)
+    return zones.order_by("name")
+
+
+def zone_search_exact(*, query: str) -> tuple[str, Zone | None]:
+    """For "create zone for <domain>": the A-label the search names and its zone, if any.
+
+    ("", None) when the search is not a whole domain name.
+    """
+    try:
+        name = zone_name_clean(query)
+    except DomainNameError:
+        return "", None
+    return name, Zone.objects.filter(name=name).first()
+
+
+def zone_get(*, zone_id: int) -> Zone:
+    return get_object_or_404(Zone.objects.select_related("client"), pk=zone_id)
+
+
+def client_zones(*, client: Client) -> QuerySet[Zone]:
+    return (
+        Zone.objects.filter(client=client).annotate(record_count=Count("records")).order_by("name")
+    )
+
+
+def client_zone_get(*, client: Client, zone_id: int) -> Zone:
+    return get_object_or_404(Zone.objects.filter(client=client), pk=zone_id)
+
+
+def zones_visible(*, client: Client | None, is_staff: bool) -> QuerySet[Zone]:
+    """The zones an API token may see: every zone for staff, its own client's otherwise."""
+    if is_staff:
+        return Zone.objects.select_related("client")
+    return Zone.objects.filter(client=client) if client is not None else Zone.objects.none()
+
+
+def zone_records(*, zone: Zone) -> QuerySet[Record]:
+    """The zone's records in zone file order: the zone itself (@) first."""
+    return (
+        Record.objects.filter(zone=zone)
+        .annotate(
+            apex_first=Case(
+                When(name="@", then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("apex_first", "name", "type", "priority", "content", "id")
+    )
+
+
+def zone_record_get(*, zone: Zone, record_id: int) -> Record:
+    return get_object_or_404(Record.objects.select_related("zone"), zone=zone, pk=record_id)
+
+
+def zone_history(*, zone: Zone) -> QuerySet[ZoneChange]:
+    return ZoneChange.objects.filter(zone=zone).order_by("-created_at", "-id")
+
+
+def zone_change_get(*, zone: Zone, change_id: int) -> ZoneChange:
+    return get_object_or_404(ZoneChange.objects.select_related("zone"), zone=zone, pk=change_id)
+
+
+def default_template_get() -> ZoneTemplate:
+    """The template new zones start from (made by the migrations; staff may rename it)."""
+    template = ZoneTemplate.objects.order_by("-is_default", "pk").first()
+    if template is None:
+        raise Http404("no zone template")
+    return template
+
+
+def client_may_create_zone(*, client: Client, domain: str) -> bool:
+    """Whether the client holds `domain` here: a hosting service or a domain registration.
+
+    Looked up through the app registry because DNS does not depend on the apps that hold
+    services and domains (they call DNS, not the other way round).
+    """
+    for label, model_name, field in (
+        ("provisioning", "Service", "domain"),
+        ("domains", "Domain", "name"),
+    ):
+        try:
+            model = apps.get_model(label, model_name)
+        except LookupError:
+            continue
+        if model.objects.filter(client=client, **{field: domain}).exists():
+            return True
+    return False

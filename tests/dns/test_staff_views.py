@@ -1,0 +1,266 @@
+"""Staff DNS screens: search and create, the record editor, publishing, history, export, template."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hostwerk.dns.actions import record_create, zone_create, zone_follow_hosting
+from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneChangeAction, ZoneTemplateRecord
+from tests.dns.factories import RecordFactory, ZoneFactory
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def zone(staff_actor, forwarding_server):
+    return zone_create(actor=staff_actor, domain="example.nl")
+
+
+def test_staff_area_dns_is_for_staff_only(client_a_web, zone):
+    assert client_a_web.get(reverse("staff:zone_list")).status_code == 403
+    assert client_a_web.get(reverse("staff:zone_detail", args=[zone.pk])).status_code == 403
+
+
+def test_search_finds_zones_and_offers_to_create_a_missing_one(staff_web, zone):
+    page = staff_web.get(reverse("staff:zone_list"), {"q": "example"})
+    assert page.status_code == 200
+    assert "example.nl" in page.content.decode()
+    assert 'id="create-offer"' not in page.content.decode()
+
+    page = staff_web.get(reverse("staff:zone_list"), {"q": "Nieuw.NL"}, headers=HTMX)
+    html = page.content.decode()
+    assert 'id="create-offer"' in html
+    assert "Create zone for nieuw.nl" in html
+    assert 'value="nieuw.nl"' in html
+
+
+def test_create_zone_from_the_search_offer(staff_web, forwarding_server):
+    response = staff_web.post(reverse("staff:zone_create"), {"domain": "nieuw.nl"})
+    zone = Zone.objects.get(name="nieuw.nl")
+    assert response.status_code == 302
+    assert response.url == reverse("staff:zone_detail", args=[zone.pk])
+    page = staff_web.get(response.url)
+    assert "Zone nieuw.nl created from the default template." in page.content.decode()
+    assert zone.records.count() == 4
+
+
+def test_creating_a_zone_that_exists_shows_an_error_with_a_link(staff_web, zone):
+    response = staff_web.post(reverse("staff:zone_create"), {"domain": "EXAMPLE.nl"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "There is already a zone for example.nl." in html
+    assert reverse("staff:zone_detail", args=[zone.pk]) in html
+    assert 'value="EXAMPLE.nl"' in html  # what was typed stays
+    assert Zone.objects.count() == 1
+
+
+def test_creating_without_a_forwarding_server_says_what_to_do(staff_web):
+    response = staff_web.post(reverse("staff:zone_create"), {"domain": "example.nl"})
+    assert response.status_code == 422
+    assert "There is no active forwarding server" in response.content.decode()
+
+
+def test_create_zone_for_a_client_by_number(staff_web, forwarding_server):
+    client = ClientFactory()
+    staff_web.post(
+        reverse("staff:zone_create"), {"domain": "klant.nl", "client_number": client.number}
+    )
+    assert Zone.objects.get(name="klant.nl").client == client
+    response = staff_web.post(
+        reverse("staff:zone_create"), {"domain": "ander.nl", "client_number": 999999}
+    )
+    assert "There is no client with number 999999." in response.content.decode()
+
+
+def test_zone_page_shows_records_status_and_history(staff_web, zone):
+    html = staff_web.get(reverse("staff:zone_detail", args=[zone.pk])).content.decode()
+    assert "mn-mx1.example.nl." in html
+    assert "80.247.175.4" in html
+    assert "follows the hosting" in html
+    assert "ns1.hostwerk.test." in html
+    assert "zone created" in html
+
+
+def test_add_a_record_inline(staff_web, zone):
+    response = staff_web.post(
+        reverse("staff:zone_record_create", args=[zone.pk]),
+        {"name": "shop", "type": "A", "ttl": "", "priority": "", "content": "192.0.2.7"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="zone-records">')
+    assert "192.0.2.7" in html
+    assert zone.records.filter(name="shop", content="192.0.2.7", ttl=3600).exists()
+
+
+def test_a_refused_record_shows_the_error_beside_the_field_and_keeps_the_input(staff_web, zone):
+    response = staff_web.post(
+        reverse("staff:zone_record_create", args=[zone.pk]),
+        {"name": "www", "type": "CNAME", "ttl": "30", "priority": "", "content": "elders.nl"},
+        headers=HTMX,
+    )
+    html = response.content.decode()
+    assert 'id="id_ttl_error"' in html
+    assert "Enter a TTL between 60 and 604800 seconds" in html
+    assert 'value="elders.nl"' in html
+    assert 'value="30"' in html
+    assert zone.records.count() == 4
+
+    response = staff_web.post(
+        reverse("staff:zone_record_create", args=[zone.pk]),
+        {"name": "www", "type": "CNAME", "ttl": "", "priority": "", "content": "elders.nl"},
+    )
+    assert response.status_code == 422  # without htmx: the whole page, with the error
+    assert "a CNAME must be the only record of its name" in response.content.decode()
+    assert "<html" in response.content.decode()
+
+
+def test_edit_a_record_inline(staff_web, zone):
+    www = zone.records.get(name="www")
+    url = reverse("staff:zone_record_edit", args=[zone.pk, www.pk])
+    form = staff_web.get(url, headers=HTMX).content.decode()
+    assert f'id="edit-record-{www.pk}"' in form
+    assert f'form="edit-record-{www.pk}"' in form
+
+    prefix = f"record-{www.pk}"
+    bad = staff_web.post(
+        url,
+        {f"{prefix}-name": "www", f"{prefix}-type": "A", f"{prefix}-content": "203.0.113.300"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Enter an IPv4 address such as 192.0.2.10." in bad
+    assert 'value="203.0.113.300"' in bad
+
+    staff_web.post(
+        url,
+        {f"{prefix}-name": "www", f"{prefix}-type": "A", f"{prefix}-content": "203.0.113.30"},
+        headers=HTMX,
+    )
+    www.refresh_from_db()
+    assert (www.content, www.template_managed) == ("203.0.113.30", False)
+
+
+def test_delete_a_record(staff_web, zone):
+    www = zone.records.get(name="www")
+    url = reverse("staff:zone_record_delete", args=[zone.pk, www.pk])
+    assert staff_web.get(url).status_code == 405
+    response = staff_web.post(url, headers=HTMX)
+    assert response.status_code == 200
+    assert not Record.objects.filter(pk=www.pk).exists()
+
+
+def test_a_record_of_another_zone_is_not_found(staff_web, zone):
+    other = RecordFactory()
+    url = reverse("staff:zone_record_edit", args=[zone.pk, other.pk])
+    assert staff_web.get(url).status_code == 404
+
+
+def test_publish_now_shows_the_result(staff_web, zone):
+    response = staff_web.post(reverse("staff:zone_publish", args=[zone.pk]), follow=True)
+    assert "Zone example.nl is published." in response.content.decode()
+
+
+def test_bind_export_downloads_a_zone_file(staff_web, zone):
+    response = staff_web.get(reverse("staff:zone_export", args=[zone.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="example.nl.zone"'
+    assert "@\t3600\tIN\tMX\t10 mn-mx1.example.nl." in response.content.decode()
+
+
+def test_history_shows_readable_differences_and_restores(
+    staff_web, staff_actor, zone, plesk_server
+):
+    change = zone_follow_hosting(actor=staff_actor, domain="example.nl", server=plesk_server)
+    html = staff_web.get(reverse("staff:zone_history", args=[zone.pk])).content.decode()
+    assert "pointed at a server" in html
+    assert "www 3600 A 80.247.175.4" in html
+    assert "www 3600 A 192.0.2.20" in html
+    assert "the hosting of example.nl is on plesk2" in html
+
+    response = staff_web.post(
+        reverse("staff:zone_restore", args=[zone.pk, change.pk]), {"side": "before"}
+    )
+    assert response.status_code == 302
+    assert zone.records.get(name="www").content == "80.247.175.4"
+    assert ZoneChange.objects.filter(zone=zone).first().action == ZoneChangeAction.ZONE_RESTORE
+
+
+def test_point_at_a_server_by_hand(staff_web, zone, plesk_server):
+    response = staff_web.post(
+        reverse("staff:zone_point_to", args=[zone.pk]), {"server": plesk_server.pk}, follow=True
+    )
+    assert "now point at plesk2" in response.content.decode()
+    assert zone.records.get(name="@", type="A").content == "192.0.2.20"
+
+
+def test_delete_a_zone(staff_web, zone):
+    response = staff_web.post(reverse("staff:zone_delete", args=[zone.pk]))
+    assert response.url == reverse("staff:zone_list")
+    assert not Zone.objects.exists()
+
+
+def test_template_editor_adds_edits_and_removes_records(staff_web, forwarding_server, staff_actor):
+    page = staff_web.get(reverse("staff:zone_template")).content.decode()
+    assert "mn-mx1.{domain}." in page
+    staff_web.post(
+        reverse("staff:zone_template_record_create"),
+        {"name": "webmail", "type": "A", "content": "{web_ip}"},
+        headers=HTMX,
+    )
+    row = ZoneTemplateRecord.objects.get(name="webmail")
+    assert row.template_key == "web:webmail"
+    bad = staff_web.post(
+        reverse("staff:zone_template_record_create"),
+        {"name": "x", "type": "A", "content": "{webip}"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Unknown variable {webip}" in bad
+
+    prefix = f"template-record-{row.pk}"
+    staff_web.post(
+        reverse("staff:zone_template_record_edit", args=[row.pk]),
+        {
+            f"{prefix}-name": "webmail",
+            f"{prefix}-type": "A",
+            f"{prefix}-ttl": "300",
+            f"{prefix}-content": "{web_ip}",
+        },
+        headers=HTMX,
+    )
+    row.refresh_from_db()
+    assert row.ttl == 300
+
+    zone = zone_create(actor=staff_actor, domain="example.nl")
+    webmail = zone.records.get(name="webmail")
+    assert (webmail.content, webmail.ttl, webmail.template_managed) == ("80.247.175.4", 300, True)
+
+    staff_web.post(reverse("staff:zone_template_record_delete", args=[row.pk]), headers=HTMX)
+    assert not ZoneTemplateRecord.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.parametrize("zones", [2, 30])
+def test_zone_list_query_count_is_constant(staff_web, zones, django_assert_num_queries):
+    client = ClientFactory()
+    for zone in ZoneFactory.create_batch(zones, client=client):
+        RecordFactory.create_batch(3, zone=zone)
+    with django_assert_num_queries(4):  # session, user, count, page (with client and counts)
+        response = staff_web.get(reverse("staff:zone_list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("records", [2, 40])
+def test_zone_page_query_count_is_constant(
+    staff_web, staff_actor, forwarding_server, records, django_assert_num_queries
+):
+    zone = zone_create(actor=staff_actor, domain="example.nl")
+    for number in range(records):
+        record_create(
+            actor=staff_actor, zone=zone, name=f"h{number}", type="A", content="192.0.2.1"
+        )
+    with django_assert_num_queries(6):  # session, user, zone, records, history, servers
+        response = staff_web.get(reverse("staff:zone_detail", args=[zone.pk]))
+    assert response.status_code == 200
