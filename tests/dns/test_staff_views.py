@@ -124,8 +124,8 @@ def test_edit_a_record_inline(staff_web, zone):
     www = zone.records.get(name="www")
     url = reverse("staff:zone_record_edit", args=[zone.pk, www.pk])
     form = staff_web.get(url, headers=HTMX).content.decode()
-    assert f'id="edit-record-{www.pk}"' in form
-    assert f'form="edit-record-{www.pk}"' in form
+    assert f'name="record-{www.pk}-content"' in form
+    assert 'value="80.247.175.4"' in form
 
     prefix = f"record-{www.pk}"
     bad = staff_web.post(
@@ -195,6 +195,21 @@ def test_point_at_a_server_by_hand(staff_web, zone, plesk_server):
     )
     assert "now point at plesk2" in response.content.decode()
     assert zone.records.get(name="@", type="A").content == "192.0.2.20"
+
+
+def test_give_a_zone_to_a_client(staff_web, zone):
+    client = ClientFactory()
+    url = reverse("staff:zone_client", args=[zone.pk])
+    staff_web.post(url, {"client_number": client.number})
+    zone.refresh_from_db()
+    assert zone.client == client
+    response = staff_web.post(url, {"client_number": 424242})
+    assert response.status_code == 422
+    assert "There is no client with number 424242." in response.content.decode()
+    staff_web.post(url, {"client_number": ""})
+    zone.refresh_from_db()
+    assert zone.client is None
+    assert ZoneChange.objects.filter(zone=zone, action=ZoneChangeAction.CLIENT_CHANGE).count() == 2
 
 
 def test_delete_a_zone(staff_web, zone):

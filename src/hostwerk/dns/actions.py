@@ -509,6 +509,29 @@ def zone_publish(*, zone: Zone) -> None:
         _publish_after_change(zone)
 
 
+@transaction.atomic
+def zone_publish_all(*, actor: Actor) -> int:
+    """Publish every zone again in the background (a new or emptied DNS server, e.g. the
+    demo's PowerDNS at start); returns how many zones were queued."""
+    zone_ids = list(Zone.objects.values_list("pk", flat=True))
+    Zone.objects.update(
+        version=F("version") + 1, changed_at=timezone.now(), status=PublishStatus.PENDING
+    )
+    if publishes_remotely():
+        from hostwerk.dns.tasks import publish_zone
+
+        for zone_id in zone_ids:
+            publish_zone.enqueue(zone_id)
+    else:
+        Zone.objects.update(
+            status=PublishStatus.PUBLISHED,
+            published_version=F("version"),
+            published_at=timezone.now(),
+        )
+    audit_record(actor=actor, action="dns.zone_publish_all", data={"zones": len(zone_ids)})
+    return len(zone_ids)
+
+
 PUBLISH_NOW_WAIT = 30.0  # seconds to wait for another process publishing the same zone
 
 

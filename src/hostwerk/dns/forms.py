@@ -70,8 +70,31 @@ class ZoneSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=253, label=_("Search"))
     status = forms.ChoiceField(
         required=False,
-        choices=[("", _("every status")), *PublishStatus.choices],
+        choices=[("", _("Every status")), *PublishStatus.choices],
         label=_("Publish status"),
+    )
+
+
+class ClientNumberField(forms.IntegerField):
+    """A client chosen by number; cleans to the Client (or None when left empty)."""
+
+    def clean(self, value):
+        number = super().clean(value)
+        if number is None:
+            return None
+        client = Client.objects.filter(number=number).first()
+        if client is None:
+            raise forms.ValidationError(
+                _("There is no client with number %(number)s."), params={"number": number}
+            )
+        return client
+
+
+class ZoneClientForm(forms.Form):
+    client_number = ClientNumberField(
+        label=_("Client number"),
+        required=False,
+        help_text=_("Empty: only staff manage the zone."),
     )
 
 
@@ -82,22 +105,11 @@ class ZoneCreateForm(forms.Form):
         help_text=_("For example example.nl; international names like bücher.nl are fine."),
         widget=forms.TextInput(attrs={"placeholder": "example.nl", "autocomplete": "off"}),
     )
-    client_number = forms.IntegerField(
+    client_number = ClientNumberField(
         label=_("Client number"),
         required=False,
         help_text=_("Optional: the client who may manage this zone in the client area."),
     )
-
-    def clean_client_number(self) -> Client | None:
-        number = self.cleaned_data.get("client_number")
-        if number is None:
-            return None
-        client = Client.objects.filter(number=number).first()
-        if client is None:
-            raise forms.ValidationError(
-                _("There is no client with number %(number)s."), params={"number": number}
-            )
-        return client
 
 
 class PointToForm(forms.Form):

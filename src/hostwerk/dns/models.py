@@ -135,6 +135,16 @@ class Record(RecordFields):
     def __str__(self) -> str:
         return f"{self.name} {self.type} {self.data}"
 
+    @property
+    def follows_hosting(self) -> bool:
+        """Whether the record moves when the hosting moves (R7): a template-managed address
+        record of the web or mail role."""
+        from hostwerk.dns.zone_templates import follows
+
+        return (
+            self.template_managed and self.type == RecordType.A and bool(follows(self.template_key))
+        )
+
 
 class ZoneTemplate(models.Model):
     """The records a new zone starts with; contents may use {domain}, {web_ip} and {mail_ip}."""

@@ -46,5 +46,6 @@ urlpatterns = [
         name="zone_restore",
     ),
     path("<int:zone_id>/point-to/", dns_views.zone_point_to, name="zone_point_to"),
+    path("<int:zone_id>/client/", dns_views.zone_client, name="zone_client"),
     path("<int:zone_id>/delete/", dns_views.zone_delete, name="zone_delete"),
 ]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns import actions, editor, queries
 from hostwerk.dns.bindfile import zone_file
-from hostwerk.dns.forms import PointToForm, RecordForm, ZoneCreateForm, ZoneSearchForm
+from hostwerk.dns.forms import (
+    PointToForm,
+    RecordForm,
+    ZoneClientForm,
+    ZoneCreateForm,
+    ZoneSearchForm,
+)
 from hostwerk.dns.history import history_entries
 from hostwerk.dns.models import Zone, ZoneTemplateRecord
 from hostwerk.dns.publishers import nameservers
@@ -83,6 +89,9 @@ def _zone_page(
         "zone": zone,
         "nameservers": nameservers(),
         "point_form": PointToForm(),
+        "client_form": ZoneClientForm(
+            initial={"client_number": zone.client.number if zone.client else None}
+        ),
         "recent": history_entries(queries.zone_history(zone=zone)[:RECENT_CHANGES]),
         **editor.editor_context(_editor(zone)),
         **extra,
@@ -220,6 +229,21 @@ def zone_point_to(request: HttpRequest, zone_id: int) -> HttpResponse:
             )
         return redirect("staff:zone_detail", zone_id=zone.pk)
     return _zone_page(request, zone, {"point_form": form}, status=422)
+
+
+@staff_required
+def zone_client(request: HttpRequest, zone_id: int) -> HttpResponse:
+    zone = queries.zone_get(zone_id=zone_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ZoneClientForm(request.POST)
+    if not form.is_valid():
+        return _zone_page(request, zone, {"client_form": form}, status=422)
+    actions.zone_set_client(
+        actor=request.actor, zone=zone, client=form.cleaned_data["client_number"]
+    )
+    messages.success(request, _("Changes saved."))
+    return redirect("staff:zone_detail", zone_id=zone.pk)
 
 
 # The default zone template.

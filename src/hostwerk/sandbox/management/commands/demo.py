@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -15,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from hostwerk.sandbox import demo_setup
+from hostwerk.sandbox import powerdns as powerdns_runner
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Child:
     process: subprocess.Popen | None = None
     log: Path | None = None
     extra: dict = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # added to this process's environment
 
 
 def _port_free(port: int) -> bool:
@@ -59,7 +63,13 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("The demo is refused under production settings.")
         children = self.children()
-        busy = [child for child in children if child.port and not _port_free(child.port)]
+        busy = [
+            child
+            for child in children
+            if any(
+                port and not _port_free(port) for port in (child.port, child.extra.get("dns_port"))
+            )
+        ]
         if busy:
             names = ", ".join(f"{child.name} (port {child.port})" for child in busy)
             raise CommandError(
@@ -85,7 +95,11 @@ class Command(BaseCommand):
                 child.log = log_dir / f"{child.name}.log"
                 handle = child.log.open("ab")
                 child.process = subprocess.Popen(
-                    child.argv, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+                    child.argv,
+                    stdout=handle,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    env={**os.environ, **child.env} if child.env else None,
                 )
                 if child.port and not _wait_for_port(child.port, 30):
                     raise CommandError(f"{child.name} did not start; see {child.log}")
@@ -93,6 +107,8 @@ class Command(BaseCommand):
                     f"   started {child.name}"
                     + (f" on 127.0.0.1:{child.port}" if child.port else "")
                 )
+                if child.name == "powerdns":
+                    self.publish_zones_to_powerdns(child)
             self.print_welcome(logins, log_dir)
             while not stopping:
                 for child in children:
@@ -116,6 +132,12 @@ class Command(BaseCommand):
 
     def children(self) -> list[Child]:
         children = []
+        # PowerDNS first: the worker and the web server publish zones to it, and the EPP
+        # simulator's .de name-server check asks it.
+        dns = self.powerdns_child()
+        dns_env = dns.extra["publisher_env"] if dns else {}
+        if dns:
+            children.append(dns)
         for server in demo_setup.demo_plesk_servers():
             children.append(
                 Child(
@@ -150,6 +172,7 @@ class Command(BaseCommand):
                     str(demo_setup.demo_epp_port()),
                     "--control-port",
                     str(demo_setup.demo_epp_control_port()),
+                    *(["--resolver", f"127.0.0.1:{dns.extra['dns_port']}"] if dns else []),
                 ),
             )
         )
@@ -165,7 +188,7 @@ class Command(BaseCommand):
                 ),
             )
         )
-        children.append(Child(name="worker", argv=hostwerk_command("worker")))
+        children.append(Child(name="worker", argv=hostwerk_command("worker"), env=dns_env))
         children.append(
             Child(
                 name="web",
@@ -173,9 +196,49 @@ class Command(BaseCommand):
                 argv=hostwerk_command(
                     "runserver", f"127.0.0.1:{demo_setup.demo_web_port()}", "--noreload"
                 ),
+                env=dns_env,
             )
         )
         return children
+
+    def powerdns_child(self) -> Child | None:
+        """The real PowerDNS when it is installed (data under $HOSTWERK_VAR_DIR/powerdns)."""
+        if not powerdns_runner.powerdns_available():
+            self.stdout.write(
+                "   PowerDNS is not installed (" + ", ".join(powerdns_runner.missing_parts()) + "): "
+                "zones stay in the database only."
+            )
+            return None
+        dns_port = int(os.environ.get("HOSTWERK_DEMO_DNS_PORT", 8053))
+        api_port = int(os.environ.get("HOSTWERK_DEMO_DNS_API_PORT", 8081))
+        api_key = secrets.token_urlsafe(24)
+        argv = powerdns_runner.prepare(
+            settings.VAR_DIR / "powerdns", dns_port=dns_port, api_port=api_port, api_key=api_key
+        )
+        publisher_env = {
+            "HOSTWERK_DNS_PUBLISHER": "powerdns",
+            "HOSTWERK_POWERDNS_API_URL": f"http://127.0.0.1:{api_port}",
+            "HOSTWERK_POWERDNS_API_KEY": api_key,
+        }
+        return Child(
+            name="powerdns",
+            argv=argv,
+            port=api_port,
+            extra={"dns_port": dns_port, "publisher_env": publisher_env},
+        )
+
+    def publish_zones_to_powerdns(self, child: Child) -> None:
+        """Publish from this process too (demo data), and queue every zone for the new server."""
+        from hostwerk.core.audit import Actor
+        from hostwerk.dns.actions import zone_publish_all
+
+        for name, value in child.extra["publisher_env"].items():
+            setattr(settings, name, value)
+        queued = zone_publish_all(actor=Actor.system(via="command"))
+        self.stdout.write(
+            f"   DNS on 127.0.0.1:{child.extra['dns_port']} (UDP and TCP); "
+            f"{queued} zone(s) queued for publishing"
+        )
 
     def print_welcome(self, logins: demo_setup.DemoLogins, log_dir: Path) -> None:
         port = demo_setup.demo_web_port()
