@@ -39,7 +39,6 @@ from hostwerk.dns.publishers import publishes_remotely
 from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
 from hostwerk.dns.validation import (
     RecordInvalid,
-    RecordValues,
     record_check_zone,
     record_clean,
     template_record_clean,
@@ -401,6 +400,7 @@ def zone_restore(
         raise DnsRefused(_("This zone was deleted; create it again first."), code="zone_deleted")
     if side not in ("before", "after"):
         raise ValueError(f"side must be 'before' or 'after', not {side!r}")
+    assert change.zone is not None
     zone = _lock(change.zone)
     target = change.before if side == "before" else change.after
     before = _snapshot(zone)
@@ -582,10 +582,6 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
 # The default template (R6), edited by staff.
 
 
-def _template_values(**fields: Any) -> RecordValues:
-    return template_record_clean(**fields)
-
-
 @transaction.atomic
 def template_record_create(
     *,
@@ -598,7 +594,9 @@ def template_record_create(
     priority: int | str | None = None,
 ) -> ZoneTemplateRecord:
     template = ZoneTemplate.objects.select_for_update().get(pk=template.pk)
-    values = _template_values(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    values = template_record_clean(
+        name=name, type=type, content=content, ttl=ttl, priority=priority
+    )
     existing = list(template.records.all())
     record_check_zone(values=values, others=existing)
     key = template_key_for(
@@ -629,7 +627,9 @@ def template_record_update(
     priority: int | str | None = None,
 ) -> ZoneTemplateRecord:
     row = ZoneTemplateRecord.objects.select_for_update().get(pk=row.pk)
-    values = _template_values(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    values = template_record_clean(
+        name=name, type=type, content=content, ttl=ttl, priority=priority
+    )
     record_check_zone(values=values, others=list(row.template.records.exclude(pk=row.pk)))
     changes = apply_changes(row, values.as_dict())
     if changes:

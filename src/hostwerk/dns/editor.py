@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hostwerk.dns import actions
@@ -34,8 +35,6 @@ class Editor:
     render_page: Callable[[HttpRequest, dict[str, Any], int], HttpResponse]
 
     def page_url(self) -> str:
-        from django.urls import reverse
-
         return reverse(f"{self.area}:zone_detail", kwargs={"zone_id": self.zone.pk})
 
 

@@ -18,6 +18,7 @@ from hostwerk.integrations.powerdns import (
     PowerDnsClient,
     PowerDnsZoneExists,
     PowerDnsZoneNotFound,
+    Record,
     RRSet,
 )
 
@@ -52,7 +53,7 @@ class ZoneContents:
                 name=name,
                 type=record_type,
                 ttl=min(record.ttl for record in records),
-                records=tuple(sorted({record.data for record in records})),
+                records=tuple(Record(content=data) for data in sorted({r.data for r in records})),
             )
             for (name, record_type), records in sorted(groups.items())
         ]
@@ -116,7 +117,7 @@ class PowerDnsPublisher:
                 name=zone.origin,
                 type="NS",
                 ttl=int(settings.HOSTWERK_DNS_DEFAULT_TTL),
-                records=tuple(sorted(servers)),
+                records=tuple(Record(content=server) for server in sorted(servers)),
             )
             wanted_by_key = {(rrset.name, rrset.type): rrset for rrset in [*wanted, apex_ns]}
             current_by_key = {

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from hostwerk.core.errors import HostwerkError, PermanentError, TransientError
 from hostwerk.dns.history import records_snapshot
-from hostwerk.dns.models import PublishStatus, Zone
+from hostwerk.dns.models import TYPES_WITH_PRIORITY, PublishStatus, Zone
 from hostwerk.dns.publishers import PublishedRecord, Publisher, ZoneContents, get_publisher
 from hostwerk.dns.validation import absolute_name
 
@@ -49,7 +49,7 @@ def zone_contents(zone: Zone) -> ZoneContents:
                 ttl=entry["ttl"],
                 data=(
                     f"{entry['priority']} {entry['content']}"
-                    if entry["priority"] is not None and entry["type"] in ("MX", "SRV")
+                    if entry["priority"] is not None and entry["type"] in TYPES_WITH_PRIORITY
                     else entry["content"]
                 ),
             )

@@ -259,7 +259,7 @@ def _txt(text: str) -> str:
         raise _FieldError(_("Enter the text of the record."))
     if text.startswith('"'):
         try:
-            rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, text)
+            rdata: Any = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, text)
         except (dns.exception.DNSException, ValueError):
             raise _FieldError(
                 _(
@@ -294,7 +294,7 @@ def _caa(text: str) -> str:
     if text and not text[0].isdigit():
         text = "0 " + text  # flags are nearly always 0; people leave them out
     try:
-        rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.CAA, text)
+        rdata: Any = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.CAA, text)
     except (dns.exception.DNSException, ValueError):
         raise _FieldError(
             _(
