@@ -12,6 +12,8 @@ from tests.factories import ClientFactory, ClientUserFactory, StaffUserFactory
 
 REQUIRE_ALL = os.environ.get("HOSTWERK_REQUIRE_ALL") == "1"
 
+pytest_plugins = ["tests.support.catalogue", "tests.support.plesk"]
+
 
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose system dependency is missing; under HOSTWERK_REQUIRE_ALL=1 (CI) fail."""
@@ -23,6 +25,17 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests start after another one flushed the seeded rows; put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        from tests.support.reference_data import reference_data_ensure
+
+        request.getfixturevalue("transactional_db")
+        reference_data_ensure()
 
 
 @pytest.fixture
@@ -72,3 +85,24 @@ def client_b_web(client_b_user) -> WebClient:
     web = WebClient()
     web.force_login(client_b_user)
     return web
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    from tests.support.api import ApiClient, token_for
+
+    return ApiClient(token_for(staff_user))
+
+
+@pytest.fixture
+def client_a_api(client_a_user):
+    from tests.support.api import ApiClient, token_for
+
+    return ApiClient(token_for(client_a_user))
+
+
+@pytest.fixture
+def client_b_api(client_b_user):
+    from tests.support.api import ApiClient, token_for
+
+    return ApiClient(token_for(client_b_user))

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from hostwerk.accounts.models import ApiToken
 from hostwerk.accounts.tokens import api_token_revoke
 from hostwerk.core.audit import Actor
-from tests.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_wrong_token_gets_401(staff_api):
 
 @pytest.mark.django_db
 def test_tokens_are_stored_as_a_hash_only(staff_user):
-    from tests.api.conftest import token_for
+    from tests.support.api import token_for
 
     plain = token_for(staff_user)
     stored = ApiToken.objects.get(user=staff_user)
@@ -33,7 +33,7 @@ def test_tokens_are_stored_as_a_hash_only(staff_user):
 
 @pytest.mark.django_db
 def test_revoked_token_is_refused(staff_user):
-    from tests.api.conftest import token_for
+    from tests.support.api import token_for
 
     api = ApiClient(token_for(staff_user))
     assert api.get("/clients").status_code == 200

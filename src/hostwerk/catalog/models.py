@@ -75,6 +75,13 @@ class Product(models.Model):
     default_billing_cycle = models.CharField(
         _("default billing cycle"), max_length=20, choices=BillingCycle.choices
     )
+    welcome_email = models.CharField(
+        _("welcome e-mail"),
+        max_length=100,
+        blank=True,
+        default="welcome_hosting",
+        help_text=_("E-mail template sent when the service is ready; empty for none."),
+    )
     active = models.BooleanField(_("for sale"), default=True)
     sort_order = models.PositiveIntegerField(_("order in the catalogue"), default=0)
 

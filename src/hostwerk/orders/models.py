@@ -130,6 +130,14 @@ class OrderItem(models.Model):
         _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING
     )
     error = models.TextField(_("error"), blank=True)
+    error_field = models.CharField(
+        _("where to fix it"), max_length=200, blank=True, help_text=_("A link to the field to fix.")
+    )
+    # A lease: the accept run that works on this item. Another run skips a leased item, so two
+    # accepts at once provision it once; a lease older than ITEM_LEASE is considered abandoned.
+    processing_by = models.CharField(max_length=40, blank=True)
+    processing_since = models.DateTimeField(null=True, blank=True)
+    plan = models.JSONField(_("acceptance plan"), default=dict, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:

@@ -74,3 +74,102 @@ class Server(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceStatus(models.TextChoices):
+    PENDING = "pending", _("pending")  # ordered; not created on the server yet
+    ACTIVE = "active", _("active")  # exists and works
+    SUSPENDED = "suspended", _("suspended")  # exists but switched off (e.g. unpaid)
+    TERMINATED = "terminated", _("terminated")  # removed from the server
+    CANCELLED = "cancelled", _("cancelled")  # never created; the order item was cancelled
+
+
+class Service(models.Model):
+    """A product instance for a client, usually on a server (a Plesk subscription)."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("client"),
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("product"),
+    )
+    order_item = models.OneToOneField(
+        "orders.OrderItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service",
+        verbose_name=_("order item"),
+    )
+    server = models.ForeignKey(
+        Server,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("server"),
+    )
+    domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PENDING
+    )
+    billing_cycle = models.CharField(_("billing cycle"), max_length=20)
+    recurring_amount = models.DecimalField(_("recurring amount"), max_digits=12, decimal_places=2)
+    next_due_date = models.DateField(_("next due date"), null=True, blank=True)
+    username = models.CharField(_("login"), max_length=64, blank=True)
+    password = EncryptedTextField(_("password"), blank=True)
+    password_shown_at = models.DateTimeField(null=True, blank=True)
+    forwarding_url = models.URLField(_("forward to"), max_length=500, blank=True)
+    remote_customer_id = models.CharField(_("remote customer id"), max_length=64, blank=True)
+    remote_service_id = models.CharField(_("remote subscription id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "status"], name="service_client_status"),
+            models.Index(fields=["server", "status"], name="service_server_status"),
+            models.Index(fields=["status", "-created_at"], name="service_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} — {self.domain}" if self.domain else str(self.product)
+
+
+class StepStatus(models.TextChoices):
+    DONE = "done", _("done")  # completed; never repeated (the checkpoint)
+    FAILED = "failed", _("failed")  # the last attempt failed; retried from here
+
+
+class ProvisioningStep(models.Model):
+    """Checkpoint of one remote step of a service (customer created, subscription created, ...)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(_("step"), max_length=50)
+    status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    remote_reference = models.CharField(_("remote reference"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provisioning step")
+        verbose_name_plural = _("provisioning steps")
+        ordering = ["service", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="one_checkpoint_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.name}: {self.status}"

@@ -33,6 +33,9 @@ from hostwerk.core.audit import Actor
 from hostwerk.domains.models import Registrar, RegistrarAdapter
 from hostwerk.provisioning.models import Server, ServerGroup, ServerKind
 
+# Service plans every demo Plesk simulator offers (the products refer to them by name).
+DEMO_PLANS = ("Default Domain", "Unlimited", "Forwarding")
+DEMO_HOSTING_DOMAIN = "bakkerij-klant.nl"
 SANDBOX_LOGIN = "admin"
 SANDBOX_PASSWORD = "sandbox"
 STAFF_EMAIL = "staff@hostwerk.test"
@@ -303,3 +306,43 @@ def load_demo_data() -> DemoLogins:
 
     _, token = api_token_create(actor=actor, user=staff, name="demo")
     return DemoLogins(STAFF_EMAIL, staff_password, CLIENT_EMAIL, client_password, token)
+
+
+def demo_provision() -> None:
+    """Give the demo client its hosting on plesk1, created through the real acceptance flow.
+
+    The simulators keep nothing between runs, so on a later start the existing service is
+    created on the simulator again (its checkpoints are cleared first).
+    """
+    from hostwerk.orders.acceptance import order_accept
+    from hostwerk.orders.actions import order_place
+    from hostwerk.orders.items import ItemRequest
+    from hostwerk.provisioning.checkpoints import Checkpoints
+    from hostwerk.provisioning.models import Service
+    from hostwerk.provisioning.modules.plesk import PleskModule
+
+    client = Client.objects.get(email=CLIENT_EMAIL)
+    actor = Actor.system(via="command")
+    service = (
+        Service.objects.filter(client=client, domain=DEMO_HOSTING_DOMAIN)
+        .select_related("server")
+        .first()
+    )
+    if service is None:
+        hosting = Product.objects.get(module_settings__demo_key="hosting")
+        order = order_place(
+            actor=actor,
+            client=client,
+            channel="staff",
+            items=[
+                ItemRequest(
+                    product_id=hosting.pk, domain=DEMO_HOSTING_DOMAIN, domain_choice="existing"
+                )
+            ],
+            send_confirmation=False,
+            send_invoice_email=False,
+        )
+        order_accept(actor=actor, order=order)
+        return
+    Checkpoints(service).forget("customer", "subscription")
+    PleskModule().create(service)

@@ -71,3 +71,9 @@ def page_url(context, page_number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or an empty dict."""
+    return (mapping or {}).get(key, {}) if hasattr(mapping, "get") else {}

@@ -109,6 +109,7 @@ class Command(BaseCommand):
                 )
                 if child.name == "powerdns":
                     self.publish_zones_to_powerdns(child)
+            demo_setup.demo_provision()
             self.print_welcome(logins, log_dir)
             while not stopping:
                 for child in children:
@@ -158,6 +159,7 @@ class Command(BaseCommand):
                         demo_setup.SANDBOX_LOGIN,
                         "--password",
                         demo_setup.SANDBOX_PASSWORD,
+                        *[arg for plan in demo_setup.DEMO_PLANS for arg in ("--plan", plan)],
                     ),
                 )
             )
@@ -205,7 +207,9 @@ class Command(BaseCommand):
         """The real PowerDNS when it is installed (data under $HOSTWERK_VAR_DIR/powerdns)."""
         if not powerdns_runner.powerdns_available():
             self.stdout.write(
-                "   PowerDNS is not installed (" + ", ".join(powerdns_runner.missing_parts()) + "): "
+                "   PowerDNS is not installed ("
+                + ", ".join(powerdns_runner.missing_parts())
+                + "): "
                 "zones stay in the database only."
             )
             return None

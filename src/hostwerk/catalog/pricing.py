@@ -1,0 +1,40 @@
+"""Prices from the catalogue: per product and billing cycle, per TLD, action and year count."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hostwerk.catalog.models import BillingCycle, Product, ProductPrice, Tld, TldPrice
+
+
+class PriceMissing(ValueError):
+    """The catalogue has no price for what was asked; the message says what it does have."""
+
+
+def product_price(product: Product, billing_cycle: str) -> ProductPrice:
+    prices = {price.billing_cycle: price for price in product.prices.all()}
+    if billing_cycle in prices:
+        return prices[billing_cycle]
+    available = ", ".join(
+        str(BillingCycle(cycle).label) for cycle in BillingCycle.values if cycle in prices
+    )
+    raise PriceMissing(
+        _("“%(product)s” has no price for %(cycle)s; choose one of: %(available)s.")
+        % {
+            "product": product.name,
+            "cycle": BillingCycle(billing_cycle).label
+            if billing_cycle in BillingCycle.values
+            else billing_cycle,
+            "available": available or _("none — the product has no prices yet"),
+        }
+    )
+
+
+def tld_price(tld: Tld, action: str, years: int) -> TldPrice:
+    for price in tld.prices.all():
+        if price.action == action and price.years == years:
+            return price
+    raise PriceMissing(
+        _("There is no %(action)s price for .%(tld)s for %(years)s year(s).")
+        % {"action": action, "tld": tld.name, "years": years}
+    )

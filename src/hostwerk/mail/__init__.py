@@ -1,0 +1,1 @@
+"""Mailboxes with spam filtering, and the mail filtering (SpamExperts) flow."""

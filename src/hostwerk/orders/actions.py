@@ -1,0 +1,200 @@
+"""Writes on orders: placing them (all three channels end here) and cancelling them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hostwerk.clients.models import Client, ClientStatus
+from hostwerk.core.audit import Actor, audit_record
+from hostwerk.notifications.actions import email_queue
+from hostwerk.orders.items import ItemRequest, OrderInvalid, items_price
+from hostwerk.orders.models import ItemStatus, Order, OrderChannel, OrderItem, OrderStatus
+
+FIRST_ORDER_NUMBER = 100001
+
+
+class OrderRefused(Exception):
+    """The order cannot change this way; the message says why, for the person who tried."""
+
+
+def _channel_allows_price_override(channel: str, actor: Actor) -> bool:
+    return channel == OrderChannel.STAFF or (channel == OrderChannel.API and actor.is_staff)
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: Actor,
+    client: Client,
+    channel: str,
+    items: list[ItemRequest],
+    generate_invoice: bool = True,
+    send_confirmation: bool = True,
+    send_invoice_email: bool = True,
+    notes: str = "",
+) -> Order:
+    """Create a pending order (R1): validated, priced, audited, invoiced and confirmed as asked.
+
+    Raises OrderInvalid, with every problem per item and field, and creates nothing then.
+    """
+    if client.status == ClientStatus.CLOSED:
+        raise OrderInvalid(general=[_("This client account is closed; it cannot order.")])
+    if send_invoice_email and not generate_invoice:
+        raise OrderInvalid(
+            general=[
+                _(
+                    "An invoice e-mail needs an invoice: tick “generate invoice” or untick the e-mail."
+                )
+            ]
+        )
+    priced = items_price(
+        requests=items, allow_price_override=_channel_allows_price_override(channel, actor)
+    )
+    order = Order.objects.create(
+        client=client,
+        channel=channel,
+        placed_by=actor.user,
+        generate_invoice=generate_invoice,
+        send_confirmation=send_confirmation,
+        send_invoice_email=send_invoice_email,
+        notes=notes,
+        total=sum((item.price + item.setup_fee for item in priced), start=0),
+    )
+    Order.objects.filter(pk=order.pk).update(number=F("pk") + FIRST_ORDER_NUMBER - 1)
+    order.refresh_from_db(fields=["number"])
+
+    created: list[OrderItem] = []
+    for position, item in enumerate(priced):
+        created.append(
+            OrderItem.objects.create(
+                order=order,
+                position=position,
+                kind=item.kind,
+                product=item.product,
+                domain=item.domain,
+                domain_choice=item.domain_choice,
+                forwarding_url=item.forwarding_url,
+                auth_code=item.auth_code,
+                billing_cycle=item.billing_cycle,
+                years=item.years,
+                list_price=item.list_price,
+                price=item.price,
+                setup_fee=item.setup_fee,
+                price_overridden=item.price_overridden,
+                linked_item=created[item.linked_to] if item.linked_to is not None else None,
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="order.place",
+        obj=order,
+        client=client,
+        data={
+            "channel": channel,
+            "items": [
+                {
+                    "kind": i.kind,
+                    "description": i.description,
+                    "cycle": i.billing_cycle,
+                    "years": i.years,
+                    "price": i.price,
+                }
+                for i in created
+            ],
+            "generate_invoice": generate_invoice,
+            "send_confirmation": send_confirmation,
+            "send_invoice_email": send_invoice_email,
+        },
+    )
+    for item in created:
+        if item.price_overridden:
+            audit_record(
+                actor=actor,
+                action="order_item.price_override",
+                obj=item,
+                client=client,
+                changes={"price": [str(item.list_price), str(item.price)]},
+                data={"order": order.number},
+            )
+
+    invoice = None
+    if generate_invoice:
+        from hostwerk.billing.actions import invoice_create_for_order, invoice_send_email
+
+        invoice = invoice_create_for_order(actor=actor, order=order)
+    if send_confirmation:
+        email_queue(
+            template="order_confirmation",
+            to=client.email,
+            language=client.language,
+            client=client,
+            obj=order,
+            context={
+                "client": client,
+                "order": order,
+                "items": created,
+                "invoice": invoice,
+                "order_url": settings.BASE_URL + reverse("portal:order_detail", args=[order.pk]),
+            },
+        )
+    if invoice is not None and send_invoice_email:
+        invoice_send_email(actor=actor, invoice=invoice)
+    return order
+
+
+def order_status_refresh(*, order: Order) -> str:
+    """Derive the order's status from its items (DESIGN section 4); call under the order's lock."""
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.FRAUD):
+        return order.status
+    statuses = set(order.items.values_list("status", flat=True))
+    live = statuses - {ItemStatus.CANCELLED}
+    if not live:
+        status = OrderStatus.CANCELLED
+    elif live == {ItemStatus.ACCEPTED}:
+        status = OrderStatus.ACTIVE
+    else:
+        status = OrderStatus.PENDING
+    if status != order.status:
+        Order.objects.filter(pk=order.pk).update(status=status)
+        order.status = status
+    return status
+
+
+@transaction.atomic
+def order_cancel(*, actor: Actor, order: Order, reason: str = "") -> Order:
+    """Cancel a pending order with nothing accepted yet; its unpaid invoice is cancelled too."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.PENDING:
+        raise OrderRefused(
+            _("Only a pending order can be cancelled; this one is %(status)s.")
+            % {"status": order.get_status_display()}
+        )
+    if order.items.filter(status=ItemStatus.ACCEPTED).exists():
+        raise OrderRefused(
+            _("Some items of this order are already accepted. Terminate their services instead.")
+        )
+    order.items.update(status=ItemStatus.CANCELLED)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
+    order.status = OrderStatus.CANCELLED
+    audit_record(
+        actor=actor,
+        action="order.cancel",
+        obj=order,
+        client=order.client,
+        changes={"status": [OrderStatus.PENDING, OrderStatus.CANCELLED]},
+        data={"reason": reason},
+    )
+    invoice = getattr(order, "invoice", None)
+    if invoice is not None and invoice.status == "unpaid":
+        from hostwerk.billing.actions import invoice_cancel
+
+        invoice_cancel(
+            actor=actor,
+            invoice=invoice,
+            reason=_("Order %(number)s cancelled.") % {"number": order.number},
+        )
+    return order

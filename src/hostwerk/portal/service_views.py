@@ -1,0 +1,63 @@
+"""Client area: the client's services; the panel password is shown once, then only after a reset."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hostwerk.core.errors import HostwerkError
+from hostwerk.portal.decorators import client_required
+from hostwerk.provisioning import queries
+from hostwerk.provisioning.actions import (
+    ServiceRefused,
+    service_change_password,
+    service_reveal_password,
+)
+from hostwerk.staff.context import paginate
+
+
+@client_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, queries.services_for_client(client=request.client))
+    return render(request, "portal/services/list.html", {"nav": "services", "page_obj": page})
+
+
+@client_required
+def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = queries.service_get_for_client(client=request.client, service_id=service_id)
+    password = None
+    if request.method == "POST" and request.POST.get("reveal") == "1":
+        password = service_reveal_password(actor=request.actor, service=service)
+        service.refresh_from_db()
+    return render(
+        request,
+        "portal/services/detail.html",
+        {"nav": "services", "service": service, "password": password},
+    )
+
+
+@require_POST
+@client_required
+def service_password_reset(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = queries.service_get_for_client(client=request.client, service_id=service_id)
+    try:
+        password = service_change_password(actor=request.actor, service=service)
+    except (ServiceRefused, HostwerkError) as error:
+        messages.error(request, str(error))
+        return redirect("portal:service_detail", service_id=service.pk)
+    service.refresh_from_db()
+    service_reveal_password(actor=request.actor, service=service)
+    messages.success(
+        request,
+        _(
+            "Your new password is shown below, once. Write it down or store it in a password manager."
+        ),
+    )
+    return render(
+        request,
+        "portal/services/detail.html",
+        {"nav": "services", "service": service, "password": password},
+    )

@@ -1,0 +1,167 @@
+"""Writes on services: their lifecycle on the server, audited, with the zone following (R7)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hostwerk.core.audit import Actor, audit_record
+from hostwerk.provisioning.models import Service, ServiceStatus
+from hostwerk.provisioning.modules import module_for
+from hostwerk.provisioning.modules.plesk import generate_password
+
+
+class ServiceRefused(Exception):
+    """The service cannot change this way; the message says why."""
+
+
+def _require_status(service: Service, allowed: tuple[str, ...], action: str) -> Service:
+    service = Service.objects.select_related("server", "product", "client").get(pk=service.pk)
+    if service.status not in allowed:
+        raise ServiceRefused(
+            _("A %(status)s service cannot be %(action)s.")
+            % {"status": service.get_status_display(), "action": action}
+        )
+    return service
+
+
+@transaction.atomic
+def _set_status(
+    *, actor: Actor, service: Service, old: str, new: str, action: str, **fields
+) -> Service:
+    updated = Service.objects.filter(pk=service.pk, status=old).update(status=new, **fields)
+    if not updated:
+        service.refresh_from_db()
+        return service
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=service,
+        client=service.client,
+        changes={"status": [old, new]},
+    )
+    service.refresh_from_db()
+    return service
+
+
+def service_suspend(*, actor: Actor, service: Service) -> Service:
+    service = _require_status(service, (ServiceStatus.ACTIVE,), _("suspended"))
+    module = module_for(service.product.module)
+    if module is not None:
+        module.suspend(service)
+    return _set_status(
+        actor=actor,
+        service=service,
+        old=ServiceStatus.ACTIVE,
+        new=ServiceStatus.SUSPENDED,
+        action="service.suspend",
+    )
+
+
+def service_unsuspend(*, actor: Actor, service: Service) -> Service:
+    service = _require_status(service, (ServiceStatus.SUSPENDED,), _("unsuspended"))
+    module = module_for(service.product.module)
+    if module is not None:
+        module.unsuspend(service)
+    return _set_status(
+        actor=actor,
+        service=service,
+        old=ServiceStatus.SUSPENDED,
+        new=ServiceStatus.ACTIVE,
+        action="service.unsuspend",
+    )
+
+
+def service_terminate(*, actor: Actor, service: Service) -> Service:
+    service = _require_status(
+        service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("terminated")
+    )
+    module = module_for(service.product.module)
+    if module is not None:
+        module.terminate(service)
+    old = service.status
+    service = _set_status(
+        actor=actor,
+        service=service,
+        old=old,
+        new=ServiceStatus.TERMINATED,
+        action="service.terminate",
+        terminated_at=timezone.now(),
+    )
+    zone_follow_forwarding_after_terminate(actor=actor, service=service)
+    return service
+
+
+def zone_follow_forwarding_after_terminate(*, actor: Actor, service: Service) -> None:
+    """R7: a terminated hosting service hands its zone back to the forwarding server."""
+    from hostwerk.provisioning.zones import zone_after_service_change
+
+    zone_after_service_change(actor=actor, service=service)
+
+
+@transaction.atomic
+def _audit(actor: Actor, service: Service, action: str, **data) -> None:
+    audit_record(actor=actor, action=action, obj=service, client=service.client, data=data)
+
+
+def service_change_package(*, actor: Actor, service: Service, plan: str) -> Service:
+    service = _require_status(
+        service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("changed")
+    )
+    module = module_for(service.product.module)
+    if module is not None:
+        module.change_package(service, plan=plan)
+    _audit(actor, service, "service.change_package", plan=plan)
+    return service
+
+
+def service_change_password(*, actor: Actor, service: Service) -> str:
+    """Set a new generated password on the server; it is shown once (R: login details once)."""
+    service = _require_status(
+        service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("changed")
+    )
+    password = generate_password()
+    module = module_for(service.product.module)
+    if module is not None:
+        module.change_password(service, password=password)
+    with transaction.atomic():
+        # Every service of the client on this server shares the one Plesk customer login.
+        Service.objects.filter(
+            client=service.client, server=service.server, username=service.username
+        ).update(password=password, password_shown_at=None)
+        audit_record(
+            actor=actor, action="service.change_password", obj=service, client=service.client
+        )
+    return password
+
+
+def service_reveal_password(*, actor: Actor, service: Service) -> str | None:
+    """The login password, once: the first view marks it shown; after that only a reset helps."""
+    with transaction.atomic():
+        shown = (
+            Service.objects.filter(pk=service.pk, password_shown_at__isnull=True)
+            .exclude(password="")
+            .update(password_shown_at=timezone.now())
+        )
+        if not shown:
+            return None
+        audit_record(
+            actor=actor, action="service.password_shown", obj=service, client=service.client
+        )
+    return Service.objects.get(pk=service.pk).password
+
+
+@transaction.atomic
+def server_update(*, actor: Actor, server, values: dict) -> None:
+    from hostwerk.core.audit import apply_changes
+    from hostwerk.provisioning.models import Server
+
+    server = Server.objects.select_for_update().get(pk=server.pk)
+    changes = apply_changes(server, values)
+    if changes:
+        server.save()
+        for secret in ("password", "api_key"):
+            if secret in changes:
+                changes[secret] = ["••••", "••••"]  # the audit trail never holds secrets
+        audit_record(actor=actor, action="server.update", obj=server, changes=changes)

@@ -1,0 +1,51 @@
+"""Server settings form: secrets are write-only (empty keeps the stored value)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hostwerk.provisioning.models import Server
+
+
+class ServerForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("API password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+    api_key = forms.CharField(
+        label=_("API secret key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Instead of login and password; leave empty to keep the stored key."),
+    )
+
+    class Meta:
+        model = Server
+        fields = [
+            "name",
+            "kind",
+            "group",
+            "hostname",
+            "api_url",
+            "username",
+            "password",
+            "api_key",
+            "verify_tls",
+            "web_ip",
+            "mail_ip",
+            "capacity",
+            "active",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def changed_values(self) -> dict:
+        """The cleaned values to store; empty secrets mean "keep what is stored"."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for secret in ("password", "api_key"):
+            if not values[secret]:
+                values.pop(secret)
+        return values

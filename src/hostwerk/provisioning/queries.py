@@ -1,0 +1,58 @@
+"""Reads of services and servers, scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hostwerk.clients.models import Client
+from hostwerk.core.models import AuditEvent
+from hostwerk.provisioning.models import Service
+
+
+def service_search(
+    *, query: str = "", status: str = "", server_id: int | None = None
+) -> QuerySet[Service]:
+    services = Service.objects.select_related("client", "product", "server")
+    if query:
+        condition = (
+            Q(domain__icontains=query.strip().lower())
+            | Q(client__company__icontains=query)
+            | Q(client__last_name__icontains=query)
+        )
+        if query.isdigit():
+            condition |= Q(client__number=int(query))
+        services = services.filter(condition)
+    if status:
+        services = services.filter(status=status)
+    if server_id:
+        services = services.filter(server_id=server_id)
+    return services.order_by("-created_at", "-id")
+
+
+def service_get(*, service_id: int) -> Service:
+    return get_object_or_404(
+        Service.objects.select_related(
+            "client", "product", "server", "order_item__order"
+        ).prefetch_related("steps"),
+        pk=service_id,
+    )
+
+
+def services_for_client(*, client: Client) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(client=client)
+        .select_related("product", "server")
+        .order_by("-created_at", "-id")
+    )
+
+
+def service_get_for_client(*, client: Client, service_id: int) -> Service:
+    """The client's own service; another client's is a 404."""
+    return get_object_or_404(services_for_client(client=client), pk=service_id)
+
+
+def service_audit_trail(*, service: Service) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type="provisioning.service", object_id=str(service.pk)
+    ).select_related("actor")
