@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from hostwerk.api import billing, catalog, clients, dns
+from hostwerk.api import billing, catalog, clients, dns, orders, services
 from hostwerk.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -19,5 +19,7 @@ api = NinjaAPI(
 
 api.add_router("/clients", clients.router)
 api.add_router("/invoices", billing.router)
+api.add_router("/orders", orders.router)
+api.add_router("/services", services.router)
 api.add_router("/dns", dns.router)
 api.add_router("", catalog.router)

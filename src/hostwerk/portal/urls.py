@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.portal import views
+from hostwerk.portal import order_views, service_views, views
 
 app_name = "portal"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("impersonation/stop/", views.stop_impersonating, name="stop_impersonating"),
     path("invoices/", include("hostwerk.portal.billing_urls")),
     path("dns/", include("hostwerk.portal.dns_urls")),
+    path("order/", order_views.catalogue, name="catalogue"),
+    path("order/cart/", order_views.cart, name="cart"),
+    path("order/cart/add/", order_views.cart_add_view, name="cart_add"),
+    path("order/cart/remove/", order_views.cart_remove_view, name="cart_remove"),
+    path("order/checkout/", order_views.checkout, name="checkout"),
+    path("orders/", order_views.order_list, name="order_list"),
+    path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
+    path("services/", service_views.service_list, name="service_list"),
+    path("services/<int:service_id>/", service_views.service_detail, name="service_detail"),
+    path(
+        "services/<int:service_id>/password/",
+        service_views.service_password_reset,
+        name="service_password_reset",
+    ),
 ]

@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import views
+from hostwerk.staff import order_views, service_views, views
 
 app_name = "staff"
 
@@ -17,8 +17,21 @@ urlpatterns = [
         "clients/<int:client_id>/impersonate/", views.client_impersonate, name="client_impersonate"
     ),
     path("settings/", views.settings_overview, name="settings"),
-    path("orders/", views.placeholder, {"section": "orders"}, name="order_list"),
-    path("services/", views.placeholder, {"section": "services"}, name="service_list"),
+    path("settings/servers/<int:server_id>/", views.server_edit, name="server_edit"),
+    path("orders/", order_views.order_list, name="order_list"),
+    path("orders/new/", order_views.order_entry, name="order_entry"),
+    path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),
+    path("orders/new/clients/", order_views.client_picker, name="client_picker"),
+    path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/cancel/", order_views.order_cancel_view, name="order_cancel"),
+    path("orders/<int:order_id>/accept/", order_views.order_accept_view, name="order_accept"),
+    path("services/", service_views.service_list, name="service_list"),
+    path("services/<int:service_id>/", service_views.service_detail, name="service_detail"),
+    path(
+        "services/<int:service_id>/<str:action>/",
+        service_views.service_action,
+        name="service_action",
+    ),
     path("domains/", views.placeholder, {"section": "domains"}, name="domain_list"),
     path("dns/", include("hostwerk.staff.dns_urls")),
     path("mail/", views.placeholder, {"section": "mail"}, name="mail_overview"),
