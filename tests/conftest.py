@@ -12,7 +12,7 @@ from tests.factories import ClientFactory, ClientUserFactory, StaffUserFactory
 
 REQUIRE_ALL = os.environ.get("HOSTWERK_REQUIRE_ALL") == "1"
 
-pytest_plugins = ["tests.support.catalogue", "tests.support.plesk"]
+pytest_plugins = ["tests.support.catalogue", "tests.support.plesk", "tests.support.epp"]
 
 
 def skip_or_fail(reason: str) -> None:

@@ -18,6 +18,7 @@ from hostwerk.clients.models import Client
 from hostwerk.portal import urls as portal_urls
 from tests.billing.factories import InvoiceFactory
 from tests.dns.factories import ZoneFactory, record_of_latest_zone
+from tests.domains.factories import DomainFactory
 from tests.orders.factories import OrderFactory
 from tests.provisioning.factories import ServiceFactory
 from tests.support.api import ApiClient, token_for
@@ -25,6 +26,7 @@ from tests.support.api import ApiClient, token_for
 # How to make an object that belongs to `client`, per URL parameter name; returns the URL value.
 OBJECT_FOR_PARAMETER: dict[str, Callable[[Client], object]] = {
     "client_id": lambda client: client.pk,
+    "domain_id": lambda client: DomainFactory(client=client).pk,
     "invoice_id": lambda client: InvoiceFactory(client=client).pk,
     "domain": lambda client: ZoneFactory(client=client).name,
     "zone_id": lambda client: ZoneFactory(client=client).pk,
@@ -45,6 +47,10 @@ API_BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/dns/zones/{domain}/records/{record_id}"): {"ttl": 600},
     ("POST", "/api/v1/orders/{order_id}/accept"): {},
     ("POST", "/api/v1/services/{service_id}/actions"): {"action": "suspend"},
+    ("POST", "/api/v1/domains/{domain_id}/renew"): {"years": 1},
+    ("POST", "/api/v1/domains/{domain_id}/nameservers"): {
+        "nameservers": ["ns1.example.net", "ns2.example.net"]
+    },
 }
 
 

@@ -1,14 +1,28 @@
-"""Accepting domain items (R3 domain part, R5)."""
+"""Accepting domain items (R3 domain part, R4, R5): register or transfer at the TLD's registrar.
+
+The plan proposes the TLD's registrar with "register at registrar" on; a TLD without one blocks
+the item until staff choose a registrar or untick "register". Accepting runs the domain actions,
+which check the owner contact first, publish the zone first where the registry checks DNS, and
+checkpoint every registry step; the item is marked accepted in the same transaction that makes
+the domain active.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor
-from hostwerk.domains.models import Registrar
+from hostwerk.domains.actions import (
+    DomainRefused,
+    domain_accept_without_registration,
+    domain_for_order_item,
+    domain_register,
+    domain_transfer,
+    tld_for,
+)
+from hostwerk.domains.models import Domain, DomainStatus, Registrar
 from hostwerk.orders.acceptance import (
     AcceptFailed,
     ItemHandler,
@@ -16,21 +30,43 @@ from hostwerk.orders.acceptance import (
     PlanContext,
     item_mark_accepted,
 )
+from hostwerk.orders.models import ItemKind
+from hostwerk.provisioning.models import StepStatus
 
 
 class DomainHandler(ItemHandler):
     def default_plan(self, plan: ItemPlan, context: PlanContext) -> None:
-        from hostwerk.catalog.models import Tld
-
-        tld = (
-            Tld.objects.select_related("registrar")
-            .filter(name=plan.item.domain.rsplit(".", 1)[-1])
-            .first()
-        )
+        item = plan.item
+        tld = tld_for(item.domain)
         plan.registrar_choices = list(Registrar.objects.filter(active=True))
-        plan.registrar = tld.registrar if tld else None
+        plan.registrar = tld.registrar if tld is not None else None
         plan.register = True
-        if plan.registrar is None:
+        domain = Domain.objects.filter(order_item=item).select_related("registrar").first()
+        if domain is not None and domain.registrar is not None:
+            # Once the registry has been asked, the registrar can no longer change.
+            started = domain.steps.filter(
+                status=StepStatus.DONE, name__in=("domain_create", "transfer_request")
+            ).exists()
+            if started or domain.status != DomainStatus.PENDING:
+                plan.registrar = domain.registrar
+                plan.registrar_choices = [domain.registrar]
+        if (
+            tld is not None
+            and tld.dns_before_registration
+            and item.kind == ItemKind.DOMAIN_REGISTER
+        ):
+            plan.notes.append(
+                _(
+                    "The registry checks the name servers: the zone is created and published "
+                    "before the registration is sent."
+                )
+            )
+        self._block_without_registrar(plan)
+
+    @staticmethod
+    def _block_without_registrar(plan: ItemPlan) -> None:
+        plan.blocked = ""
+        if plan.register and plan.registrar is None:
             plan.blocked = _(
                 "The TLD has no registrar: choose one, or untick “register at registrar”."
             )
@@ -43,9 +79,9 @@ class DomainHandler(ItemHandler):
         if registrar not in (None, ""):
             chosen = next(
                 (
-                    r
-                    for r in plan.registrar_choices
-                    if r.name == registrar or str(r.pk) == str(registrar)
+                    choice
+                    for choice in plan.registrar_choices
+                    if choice.name == registrar or str(choice.pk) == str(registrar)
                 ),
                 None,
             )
@@ -53,21 +89,34 @@ class DomainHandler(ItemHandler):
                 errors["registrar"] = _("Choose one of the active registrars.")
             else:
                 plan.registrar = chosen
-        plan.blocked = ""
-        if plan.register and plan.registrar is None:
-            plan.blocked = _(
-                "The TLD has no registrar: choose one, or untick “register at registrar”."
-            )
+        self._block_without_registrar(plan)
         return errors
 
     def accept(self, plan: ItemPlan, actor: Actor) -> None:
-        if plan.register:
-            raise AcceptFailed(
-                _(
-                    "Registering at the registrar is not automated in this version: register the "
-                    "domain by hand, then untick “register at registrar” and accept again."
-                ),
-                link=f"#plan-{plan.item.pk}-register",
+        item = plan.item
+
+        def mark_accepted(domain: Domain) -> None:
+            item_mark_accepted(
+                actor=actor,
+                item=item,
+                data={
+                    "domain": domain.pk,
+                    "registrar": domain.registrar.name if domain.registrar else None,
+                    "register": plan.register,
+                    "status": domain.status,
+                },
             )
-        with transaction.atomic():
-            item_mark_accepted(actor=actor, item=plan.item, data={"register": False})
+
+        try:
+            domain = domain_for_order_item(actor=actor, item=item, registrar=plan.registrar)
+            if not plan.register:
+                # Staff registered it elsewhere or by hand: recorded, audited, no registry call.
+                domain_accept_without_registration(
+                    actor=actor, domain=domain, before_commit=mark_accepted
+                )
+            elif item.kind == ItemKind.DOMAIN_TRANSFER:
+                domain_transfer(actor=actor, domain=domain, before_commit=mark_accepted)
+            else:
+                domain_register(actor=actor, domain=domain, before_commit=mark_accepted)
+        except DomainRefused as refused:
+            raise AcceptFailed(refused.message, link=refused.link) from refused

@@ -18,6 +18,7 @@ from hostwerk.catalog.models import BillingCycle, DomainAction, Product, Product
 from hostwerk.catalog.pricing import PriceMissing, product_price, tld_price
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.money import round_money
+from hostwerk.domains.availability import availability_refusal
 from hostwerk.orders.models import DomainChoice, ItemKind
 
 PRODUCT_KINDS = {
@@ -188,6 +189,12 @@ def _domain_item(
             "auth_code",
             _("A transfer needs the EPP auth code from the current registrar."),
         )
+        return None
+    # Taken (or, for a transfer, unregistered) names are refused now; an unreachable registrar
+    # does not block the order.
+    refusal = availability_refusal(name=name, tld=tld, action=action)
+    if refusal:
+        errors.add(index, field_name, refusal)
         return None
     try:
         price = tld_price(tld, action, years).amount

@@ -13,6 +13,7 @@ urlpatterns = [
     path("impersonation/stop/", views.stop_impersonating, name="stop_impersonating"),
     path("invoices/", include("hostwerk.portal.billing_urls")),
     path("dns/", include("hostwerk.portal.dns_urls")),
+    path("domains/", include("hostwerk.portal.domain_urls")),
     path("order/", order_views.catalogue, name="catalogue"),
     path("order/cart/", order_views.cart, name="cart"),
     path("order/cart/add/", order_views.cart_add_view, name="cart_add"),

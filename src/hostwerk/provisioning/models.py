@@ -152,9 +152,15 @@ class StepStatus(models.TextChoices):
 
 
 class ProvisioningStep(models.Model):
-    """Checkpoint of one remote step of a service (customer created, subscription created, ...)."""
+    """Checkpoint of one remote step of a service (customer created, subscription created, ...)
+    or of a domain (contact created, domain created ...): exactly one of the two owners is set."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="steps")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    domain = models.ForeignKey(
+        "domains.Domain", null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
     name = models.CharField(_("step"), max_length=50)
     status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -166,10 +172,21 @@ class ProvisioningStep(models.Model):
     class Meta:
         verbose_name = _("provisioning step")
         verbose_name_plural = _("provisioning steps")
-        ordering = ["service", "id"]
+        ordering = ["service", "domain", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "name"], name="one_checkpoint_per_step")
+            models.UniqueConstraint(fields=["service", "name"], name="one_checkpoint_per_step"),
+            models.UniqueConstraint(
+                fields=["domain", "name"], name="one_domain_checkpoint_per_step"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(service__isnull=False, domain__isnull=True)
+                    | models.Q(service__isnull=True, domain__isnull=False)
+                ),
+                name="provisioning_step_has_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.service_id} {self.name}: {self.status}"
+        owner = f"service {self.service_id}" if self.service_id else f"domain {self.domain_id}"
+        return f"{owner} {self.name}: {self.status}"

@@ -32,7 +32,7 @@ urlpatterns = [
         service_views.service_action,
         name="service_action",
     ),
-    path("domains/", views.placeholder, {"section": "domains"}, name="domain_list"),
+    path("domains/", include("hostwerk.staff.domain_urls")),
     path("dns/", include("hostwerk.staff.dns_urls")),
     path("mail/", views.placeholder, {"section": "mail"}, name="mail_overview"),
     path("billing/", include("hostwerk.staff.billing_urls")),

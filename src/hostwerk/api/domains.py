@@ -1,0 +1,128 @@
+"""API: domains. Client tokens read their own; staff tokens see all and run renew, sync and
+name-server changes."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from hostwerk.api.auth import require_staff
+from hostwerk.api.errors import field_error
+from hostwerk.domains import queries
+from hostwerk.domains.actions import (
+    DomainRefused,
+    NameserversInvalid,
+    domain_nameservers_update,
+    domain_renew,
+    domain_sync,
+)
+from hostwerk.domains.models import Domain
+
+router = Router(tags=["domains"])
+
+
+class DomainOut(Schema):
+    id: int
+    name: str = Field(description="A-label, e.g. xn--bcher-kva.nl")
+    name_unicode: str = Field(description="for display, e.g. bücher.nl")
+    status: str
+    client_id: int
+    tld: str
+    registrar: str | None
+    registered_at: str | None
+    expires_at: str | None
+    nameservers: list[str]
+    last_error: str
+
+    @staticmethod
+    def resolve_tld(obj: Domain) -> str:
+        return obj.tld.name
+
+    @staticmethod
+    def resolve_registrar(obj: Domain) -> str | None:
+        return obj.registrar.name if obj.registrar else None
+
+    @staticmethod
+    def resolve_registered_at(obj: Domain) -> str | None:
+        return obj.registered_at.isoformat() if obj.registered_at else None
+
+    @staticmethod
+    def resolve_expires_at(obj: Domain) -> str | None:
+        return obj.expires_at.isoformat() if obj.expires_at else None
+
+
+class RenewIn(Schema):
+    years: int = Field(1, ge=1, le=10)
+
+
+class NameserversIn(Schema):
+    nameservers: list[str] = Field(..., description="host names, 2 to 13")
+
+
+def _visible(request: HttpRequest, domain_id: int) -> Domain:
+    domains = queries.domain_search()
+    if not request.user.is_staff:
+        domains = domains.filter(client=request.client)
+    return get_object_or_404(domains, pk=domain_id)
+
+
+def _refused(refused: DomainRefused) -> HttpError:
+    status = 502 if refused.code == "registrar_unavailable" else 409
+    return HttpError(status, refused.message)
+
+
+@router.get("", response=list[DomainOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_domains(request: HttpRequest, status: str = "", q: str = "", expiring: bool = False):
+    """Domains, by name; `expiring` lists active ones expiring within 30 days, soonest first."""
+    return queries.domain_search(
+        query=q,
+        status=status,
+        expiring=expiring,
+        client=None if request.user.is_staff else request.client,
+    )
+
+
+@router.get("/{domain_id}", response=DomainOut)
+def get_domain(request: HttpRequest, domain_id: int):
+    return _visible(request, domain_id)
+
+
+@router.post("/{domain_id}/renew", response=DomainOut)
+def renew_domain(request: HttpRequest, domain_id: int, payload: RenewIn):
+    require_staff(request)
+    domain = _visible(request, domain_id)
+    try:
+        domain_renew(actor=request.actor, domain=domain, years=payload.years)
+    except DomainRefused as refused:
+        raise _refused(refused) from None
+    return _visible(request, domain_id)
+
+
+@router.post("/{domain_id}/sync", response=DomainOut)
+def sync_domain(request: HttpRequest, domain_id: int):
+    require_staff(request)
+    domain = _visible(request, domain_id)
+    try:
+        domain_sync(actor=request.actor, domain=domain)
+    except DomainRefused as refused:
+        raise _refused(refused) from None
+    return _visible(request, domain_id)
+
+
+@router.post("/{domain_id}/nameservers", response=DomainOut)
+def set_nameservers(request: HttpRequest, domain_id: int, payload: NameserversIn):
+    require_staff(request)
+    domain = _visible(request, domain_id)
+    try:
+        domain_nameservers_update(
+            actor=request.actor, domain=domain, nameservers=payload.nameservers
+        )
+    except NameserversInvalid as invalid:
+        raise field_error("nameservers", invalid.message) from None
+    except DomainRefused as refused:
+        raise _refused(refused) from None
+    return _visible(request, domain_id)

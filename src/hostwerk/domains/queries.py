@@ -1,0 +1,86 @@
+"""Reads of domains, scoped to who asks: staff see all, a client only its own (others: 404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hostwerk.clients.models import Client
+from hostwerk.core.domain_names import DomainNameError, parse_domain_name
+from hostwerk.core.models import AuditEvent
+from hostwerk.domains.models import Domain, DomainStatus, EppLogEntry
+
+# The list filter "expiring": active domains whose expiry is within this many days.
+EXPIRING_WITHIN_DAYS = 30
+
+
+def domain_search(
+    *,
+    query: str = "",
+    status: str = "",
+    expiring: bool = False,
+    registrar_id: int | None = None,
+    client: Client | None = None,
+) -> QuerySet[Domain]:
+    domains = Domain.objects.select_related("client", "registrar", "tld")
+    if client is not None:
+        domains = domains.filter(client=client)
+    text = query.strip()
+    if text:
+        try:
+            # "bücher.nl" finds the stored A-label "xn--bcher-kva.nl".
+            name = parse_domain_name(text, min_labels=1).ascii
+        except DomainNameError:
+            name = text.lower()
+        condition = (
+            Q(name__icontains=name)
+            | Q(client__company__icontains=text)
+            | Q(client__last_name__icontains=text)
+        )
+        if text.isdigit():
+            condition |= Q(client__number=int(text))
+        domains = domains.filter(condition)
+    if status:
+        domains = domains.filter(status=status)
+    if expiring:
+        now = timezone.now()
+        domains = domains.filter(
+            status=DomainStatus.ACTIVE,
+            expires_at__gte=now,
+            expires_at__lte=now + timedelta(days=EXPIRING_WITHIN_DAYS),
+        )
+        return domains.order_by("expires_at", "name")
+    if registrar_id:
+        domains = domains.filter(registrar_id=registrar_id)
+    return domains.order_by("name")
+
+
+def domain_get(*, domain_id: int) -> Domain:
+    return get_object_or_404(
+        Domain.objects.select_related(
+            "client", "registrar", "tld", "order_item__order"
+        ).prefetch_related("steps"),
+        pk=domain_id,
+    )
+
+
+def domains_for_client(*, client: Client) -> QuerySet[Domain]:
+    return Domain.objects.filter(client=client).select_related("registrar", "tld").order_by("name")
+
+
+def domain_get_for_client(*, client: Client, domain_id: int) -> Domain:
+    """The client's own domain; another client's is a 404."""
+    return get_object_or_404(domains_for_client(client=client), pk=domain_id)
+
+
+def domain_epp_log(*, domain: Domain, limit: int = 50) -> list[EppLogEntry]:
+    return list(EppLogEntry.objects.filter(domain=domain).order_by("-created_at", "-id")[:limit])
+
+
+def domain_audit_trail(*, domain: Domain) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type="domains.domain", object_id=str(domain.pk)
+    ).select_related("actor")
