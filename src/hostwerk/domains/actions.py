@@ -128,7 +128,7 @@ def _expiry_from(text: str) -> datetime | None:
 
 def _locked(domain: Domain) -> Domain:
     return (
-        Domain.objects.select_for_update()
+        Domain.objects.select_for_update(of=("self",))
         .select_related("client", "tld", "registrar")
         .get(pk=domain.pk)
     )
@@ -1092,7 +1092,7 @@ def _accept_open_order_item(actor: Actor, domain: Domain) -> None:
     if domain.order_item_id is None:
         return
     item = (
-        OrderItem.objects.select_for_update()
+        OrderItem.objects.select_for_update(of=("self",))
         .select_related("order__client")
         .get(pk=domain.order_item_id)
     )
@@ -1174,7 +1174,9 @@ def domain_expiry_reminders_send(*, actor: Actor, now: datetime | None = None) -
     for domain_id in list(candidates):
         with transaction.atomic():
             domain = (
-                Domain.objects.select_for_update().select_related("client", "tld").get(pk=domain_id)
+                Domain.objects.select_for_update(of=("self",))
+                .select_related("client", "tld")
+                .get(pk=domain_id)
             )
             days_left = (domain.expires_at - now).total_seconds() / 86400
             due = [days for days in REMINDER_DAYS if days_left <= days]

@@ -84,3 +84,13 @@ def domain_audit_trail(*, domain: Domain) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type="domains.domain", object_id=str(domain.pk)
     ).select_related("actor")
+
+
+def domain_zone(*, domain: Domain, client: Client | None = None):
+    """The DNS zone of the domain (the client's own only, when `client` is given), or None."""
+    from hostwerk.dns.models import Zone
+
+    zones = Zone.objects.filter(name=domain.name)
+    if client is not None:
+        zones = zones.filter(client=client)
+    return zones.only("pk", "name").first()

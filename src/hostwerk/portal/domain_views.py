@@ -49,6 +49,7 @@ def domain_detail(request: HttpRequest, domain_id: int) -> HttpResponse:
             "domain": domain,
             "form": form,
             "renews_automatically": tld_rule(domain.tld.name).renews_automatically,
+            "zone": queries.domain_zone(domain=domain, client=request.client),
         },
         status=422 if request.method == "POST" else 200,
     )

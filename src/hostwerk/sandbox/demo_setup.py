@@ -303,9 +303,77 @@ def load_demo_data() -> DemoLogins:
     )
     client_user.set_password(client_password)
     client_user.save()
+    _demo_domain(client, registrar)
 
     _, token = api_token_create(actor=actor, user=staff, name="demo")
     return DemoLogins(STAFF_EMAIL, staff_password, CLIENT_EMAIL, client_password, token)
+
+
+def _demo_domain(client: Client, registrar: Registrar) -> None:
+    """The demo client's active .nl domain; `demo_registry_seed` puts it in the EPP simulator."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hostwerk.domains.models import Domain, DomainStatus
+
+    now = timezone.now()
+    values = {
+        "client": client,
+        "tld": Tld.objects.get(name="nl"),
+        "registrar": registrar,
+        "status": DomainStatus.ACTIVE,
+        "years": 1,
+        "nameservers": list(settings.HOSTWERK_DNS_NAMESERVERS),
+    }
+    Domain.objects.update_or_create(
+        name=DEMO_HOSTING_DOMAIN,
+        defaults=values,
+        # Registration dates only on the first run; the sync then takes the registry's.
+        create_defaults={**values, "registered_at": now, "expires_at": now + timedelta(days=365)},
+    )
+
+
+def demo_registry_seed() -> None:
+    """Give the started EPP simulator the demo client's domain (it keeps nothing between runs)
+    through its control endpoint, then take the registry's data into the record by a sync."""
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+
+    from hostwerk.core.errors import HostwerkError
+    from hostwerk.domains.actions import domain_sync
+    from hostwerk.domains.models import Domain
+
+    domain = Domain.objects.filter(name=DEMO_HOSTING_DOMAIN).first()
+    if domain is None:
+        return
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{demo_epp_control_port()}/_sandbox/domains",
+        data=json.dumps(
+            {"name": domain.name, "account": SANDBOX_LOGIN, "nameservers": domain.nameservers}
+        ).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    for _attempt in range(40):
+        try:
+            # The simulator's own control API on loopback, started by the demo a moment ago.
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310
+                break
+        except urllib.error.HTTPError as error:
+            if error.code == 400:  # registered already: the simulator kept running
+                break
+            raise
+        except OSError:
+            time.sleep(0.25)  # the control endpoint is still starting
+    try:
+        domain_sync(actor=Actor.system(via="command"), domain=domain)
+    except HostwerkError as error:
+        import logging
+
+        logging.getLogger(__name__).warning("demo domain %s not synchronised: %s", domain, error)
 
 
 def demo_provision() -> None:

@@ -45,6 +45,7 @@ def _detail(request: HttpRequest, domain: Domain, *, status: int = 200, **forms)
         "nav": "domains",
         "domain": domain,
         "rule": tld_rule(domain.tld.name),
+        "zone": queries.domain_zone(domain=domain),
         "epp_log": queries.domain_epp_log(domain=domain),
         "events": queries.domain_audit_trail(domain=domain)[:50],
         "nameservers_form": forms.get("nameservers_form")

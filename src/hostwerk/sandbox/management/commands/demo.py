@@ -109,6 +109,8 @@ class Command(BaseCommand):
                 )
                 if child.name == "powerdns":
                     self.publish_zones_to_powerdns(child)
+                if child.name == "epp-registry":
+                    demo_setup.demo_registry_seed()
             demo_setup.demo_provision()
             self.print_welcome(logins, log_dir)
             while not stopping:
