@@ -15,6 +15,7 @@ from hostwerk.billing.periods import add_months
 from hostwerk.catalog.models import CYCLE_MONTHS
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import PermanentError, TransientError
+from hostwerk.dns.actions import zone_ensure
 from hostwerk.integrations.plesk import PleskAuthError, PleskCertificateError
 from hostwerk.notifications.actions import email_queue
 from hostwerk.orders.acceptance import (
@@ -176,7 +177,9 @@ class ServiceHandler(ItemHandler):
                     "create_on_server": plan.create_on_server,
                 },
             )
-            if plan.create_on_server:
+            if plan.create_on_server and service.domain:
+                # The domain's visitors and mail reach the new service through our zone (R7).
+                zone_ensure(actor=actor, domain=service.domain, client=service.client)
                 zone_after_service_change(actor=actor, service=service)
             if plan.welcome_email and item.product.welcome_email:
                 client = item.order.client
