@@ -2,29 +2,74 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
+from hostwerk.billing.models import Invoice, InvoiceStatus
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.clients.models import Client, ClientStatus
-from hostwerk.domains.models import Registrar
-from hostwerk.provisioning.models import Server, ServerGroup
+from hostwerk.dns.models import PublishStatus, Zone
+from hostwerk.domains.models import Domain, DomainStatus, Registrar
+from hostwerk.orders.models import ItemStatus, Order, OrderStatus
+from hostwerk.provisioning.models import Server, ServerGroup, Service, ServiceStatus
+
+EXPIRY_WARNING = timedelta(days=30)
 
 
 def staff_dashboard_figures() -> dict[str, Any]:
-    counts = Client.objects.aggregate(
+    """What needs attention today, in a fixed number of queries."""
+    today = timezone.localdate()
+    clients = Client.objects.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
     )
+    orders = Order.objects.aggregate(
+        pending=Count("id", filter=Q(status=OrderStatus.PENDING)),
+        failing=Count("id", filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED), distinct=True),
+    )
+    invoices = Invoice.objects.filter(status=InvoiceStatus.UNPAID).aggregate(
+        count=Count("id"),
+        amount=Sum("total"),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
     return {
-        "client_count": counts["total"],
-        "active_client_count": counts["active"],
+        "client_count": clients["total"],
+        "active_client_count": clients["active"],
+        "pending_order_count": orders["pending"],
+        "failing_order_count": orders["failing"],
+        "unpaid_invoice_count": invoices["count"],
+        "unpaid_invoice_amount": invoices["amount"] or 0,
+        "overdue_invoice_count": invoices["overdue"],
+        "active_service_count": Service.objects.filter(status=ServiceStatus.ACTIVE).count(),
+        "zones_not_published": Zone.objects.exclude(status=PublishStatus.PUBLISHED).count(),
+        "domains_expiring": list(
+            Domain.objects.filter(
+                status=DomainStatus.ACTIVE, expires_at__lt=timezone.now() + EXPIRY_WARNING
+            )
+            .select_related("client")
+            .order_by("expires_at")[:5]
+        ),
+        "orders_needing_attention": list(
+            Order.objects.filter(status=OrderStatus.PENDING)
+            .select_related("client")
+            .annotate(failed_items=Count("items", filter=Q(items__status=ItemStatus.FAILED)))
+            .order_by("-failed_items", "created_at")[:8]
+        ),
         "recent_clients": list(Client.objects.order_by("-created_at")[:5]),
     }
 
 
 def client_overview(*, client: Client) -> dict[str, Any]:
-    return {"users": list(client.users.all())}
+    """The client's logins, services, domains, recent orders and open invoices for the client page."""
+    return {
+        "users": list(client.users.all()),
+        "services": list(client.services.select_related("product", "server").order_by("-created_at")[:20]),
+        "domains": list(client.domains.order_by("name")[:20]),
+        "orders": list(client.orders.order_by("-created_at")[:10]),
+        "open_invoices": list(client.invoices.filter(status=InvoiceStatus.UNPAID).order_by("due_on")[:10]),
+    }
 
 
 def settings_overview() -> dict[str, Any]:
