@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "hostwerk.provisioning",
     "hostwerk.domains",
     "hostwerk.dns",
+    "hostwerk.mail",
     "hostwerk.orders",
     "hostwerk.billing",
     "hostwerk.notifications",
@@ -159,6 +160,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # that test runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hostwerk-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Web addresses typed without a scheme are read as https (Django 6's default already).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "portal:login"
@@ -280,3 +283,11 @@ HOSTWERK_DNS_NAMESERVERS = env_list(
 )
 HOSTWERK_DNS_HOSTMASTER = env_str("HOSTWERK_DNS_HOSTMASTER", "hostmaster.hostwerk.test")
 HOSTWERK_DNS_DEFAULT_TTL = env_int("HOSTWERK_DNS_DEFAULT_TTL", 3600)
+
+# Mail filtering (R8): the filter's MX host names with their priorities, and the addresses of the
+# names that live in the client's own zone (names without a dot). Defaults of new providers; each
+# provider can be given its own set on the staff mail page.
+HOSTWERK_MAIL_FILTER_MX = env_str("HOSTWERK_MAIL_FILTER_MX", "spamx:10,spamx-fallback:20")
+HOSTWERK_MAIL_FILTER_ADDRESSES = env_str(
+    "HOSTWERK_MAIL_FILTER_ADDRESSES", "spamx:192.0.2.53,spamx-fallback:192.0.2.54"
+)
