@@ -160,8 +160,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # that test runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-hostwerk-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Web addresses typed without a scheme are read as https (Django 6's default already).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "portal:login"

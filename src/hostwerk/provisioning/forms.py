@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.provisioning.models import Server
+
+
+def _https_by_default(field, **kwargs):
+    # An address typed without a scheme is read as https (what Django 6 does by default).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class ServerForm(forms.ModelForm):
@@ -41,6 +49,7 @@ class ServerForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        formfield_callback = _https_by_default
 
     def changed_values(self) -> dict:
         """The cleaned values to store; empty secrets mean "keep what is stored"."""
