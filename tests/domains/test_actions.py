@@ -202,6 +202,18 @@ def test_sync_marks_a_domain_deleted_at_the_registry_cancelled(registered, regis
     assert synced.last_error == "The registry no longer holds verdwenen.com."
 
 
+def test_sync_does_not_end_a_domain_recorded_without_registration(registry, owner, staff_actor):
+    domain = new_domain(registry, owner, "elders.com", status=DomainStatus.ACTIVE)
+
+    synced = domain_sync(actor=staff_actor, domain=domain)
+
+    assert synced.status == DomainStatus.ACTIVE
+    assert synced.last_error == (
+        "elders.com is not held by registrar Sandbox registry; it was recorded here without a "
+        "registration by Hostwerk."
+    )
+
+
 def test_a_domain_transferred_away_is_noticed_by_poll(registered, registry, staff_actor):
     from hostwerk.domains.registrars import registrar_client
 

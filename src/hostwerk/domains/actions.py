@@ -521,9 +521,23 @@ def _register_remotely(
         details["handle"] = handle
 
         def create() -> str:
-            Domain.objects.filter(pk=domain.pk, status=DomainStatus.PENDING).update(
-                status=DomainStatus.PENDING_REGISTRATION
-            )
+            # Recorded before the create is sent: if its answer is lost, the domain shows
+            # that the registry may have it.
+            with transaction.atomic():
+                sent = Domain.objects.filter(pk=domain.pk, status=DomainStatus.PENDING).update(
+                    status=DomainStatus.PENDING_REGISTRATION
+                )
+                if sent:
+                    audit_record(
+                        actor=actor,
+                        action="domain.registration_sent",
+                        obj=domain,
+                        client=domain.client,
+                        changes={
+                            "status": [DomainStatus.PENDING, DomainStatus.PENDING_REGISTRATION]
+                        },
+                        data={"registrar": domain.registrar.name, "handle": handle},
+                    )
             try:
                 result = session.register(
                     name=domain.name,
@@ -750,6 +764,15 @@ def _values_from_state(domain: Domain, state: DomainState) -> dict[str, Any]:
 def _status_from_state(domain: Domain, state: DomainState | None) -> tuple[str, str]:
     """(status, last_error) that the registry's answer implies for `domain`."""
     now = timezone.now()
+    steps = Checkpoints(domain)
+    by_us = steps.done("domain_create") or steps.done("transfer_request")
+    if not by_us and domain.status in HELD and (state is None or not state.ours):
+        # Recorded with "register at registrar" off: registered elsewhere or by hand, so what
+        # this registrar says does not end it; staff see why in the note.
+        return domain.status, _(
+            "%(domain)s is not held by registrar %(registrar)s; it was recorded here without a "
+            "registration by Hostwerk."
+        ) % {"domain": domain.name_unicode, "registrar": domain.registrar}
     if state is None:
         if domain.status == DomainStatus.PENDING:
             return domain.status, domain.last_error
@@ -766,7 +789,7 @@ def _status_from_state(domain: Domain, state: DomainState | None) -> tuple[str, 
                 return domain.status, domain.last_error
             return DomainStatus.TRANSFERRED_AWAY, ""
         return domain.status, domain.last_error
-    if domain.status == DomainStatus.PENDING and not Checkpoints(domain).done("domain_create"):
+    if domain.status == DomainStatus.PENDING and not steps.done("domain_create"):
         # Ours at the registry but never sent by us: leave it to staff (accept or resend).
         return domain.status, domain.last_error
     if state.expires and state.expires < now and not tld_rule(domain.tld.name).renews_automatically:
