@@ -69,6 +69,11 @@ class OrderItemOut(Schema):
         service = getattr(obj, "service", None)
         return service.pk if service is not None else None
 
+    @staticmethod
+    def resolve_domain_id(obj) -> int | None:
+        domain = getattr(obj, "domain_record", None)
+        return domain.pk if domain is not None else None
+
 
 class OrderOut(Schema):
     id: int
@@ -224,6 +229,11 @@ class AcceptItemOut(Schema):
     def resolve_service_id(obj) -> int | None:
         service = getattr(obj, "service", None)
         return service.pk if service is not None else None
+
+    @staticmethod
+    def resolve_domain_id(obj) -> int | None:
+        domain = getattr(obj, "domain_record", None)
+        return domain.pk if domain is not None else None
 
 
 class AcceptOut(Schema):

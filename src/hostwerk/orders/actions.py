@@ -25,7 +25,6 @@ def _channel_allows_price_override(channel: str, actor: Actor) -> bool:
     return channel == OrderChannel.STAFF or (channel == OrderChannel.API and actor.is_staff)
 
 
-@transaction.atomic
 def order_place(
     *,
     actor: Actor,
@@ -40,6 +39,7 @@ def order_place(
     """Create a pending order (R1): validated, priced, audited, invoiced and confirmed as asked.
 
     Raises OrderInvalid, with every problem per item and field, and creates nothing then.
+    Everything it writes (order, items, invoice, audit, e-mail jobs) is one transaction.
     """
     if client.status == ClientStatus.CLOSED:
         raise OrderInvalid(general=[_("This client account is closed; it cannot order.")])
@@ -54,95 +54,99 @@ def order_place(
     priced = items_price(
         requests=items, allow_price_override=_channel_allows_price_override(channel, actor)
     )
-    order = Order.objects.create(
-        client=client,
-        channel=channel,
-        placed_by=actor.user,
-        generate_invoice=generate_invoice,
-        send_confirmation=send_confirmation,
-        send_invoice_email=send_invoice_email,
-        notes=notes,
-        total=sum((item.price + item.setup_fee for item in priced), start=0),
-    )
-    Order.objects.filter(pk=order.pk).update(number=F("pk") + FIRST_ORDER_NUMBER - 1)
-    order.refresh_from_db(fields=["number"])
-
-    created: list[OrderItem] = []
-    for position, item in enumerate(priced):
-        created.append(
-            OrderItem.objects.create(
-                order=order,
-                position=position,
-                kind=item.kind,
-                product=item.product,
-                domain=item.domain,
-                domain_choice=item.domain_choice,
-                forwarding_url=item.forwarding_url,
-                auth_code=item.auth_code,
-                billing_cycle=item.billing_cycle,
-                years=item.years,
-                list_price=item.list_price,
-                price=item.price,
-                setup_fee=item.setup_fee,
-                price_overridden=item.price_overridden,
-                linked_item=created[item.linked_to] if item.linked_to is not None else None,
-            )
-        )
-    audit_record(
-        actor=actor,
-        action="order.place",
-        obj=order,
-        client=client,
-        data={
-            "channel": channel,
-            "items": [
-                {
-                    "kind": i.kind,
-                    "description": i.description,
-                    "cycle": i.billing_cycle,
-                    "years": i.years,
-                    "price": i.price,
-                }
-                for i in created
-            ],
-            "generate_invoice": generate_invoice,
-            "send_confirmation": send_confirmation,
-            "send_invoice_email": send_invoice_email,
-        },
-    )
-    for item in created:
-        if item.price_overridden:
-            audit_record(
-                actor=actor,
-                action="order_item.price_override",
-                obj=item,
-                client=client,
-                changes={"price": [str(item.list_price), str(item.price)]},
-                data={"order": order.number},
-            )
-
-    invoice = None
-    if generate_invoice:
-        from hostwerk.billing.actions import invoice_create_for_order, invoice_send_email
-
-        invoice = invoice_create_for_order(actor=actor, order=order)
-    if send_confirmation:
-        email_queue(
-            template="order_confirmation",
-            to=client.email,
-            language=client.language,
+    # Pricing may ask the registrar whether a domain is free; that network call stays outside
+    # the transaction, which on SQLite holds the database's write lock.
+    with transaction.atomic():
+        order = Order.objects.create(
             client=client,
+            channel=channel,
+            placed_by=actor.user,
+            generate_invoice=generate_invoice,
+            send_confirmation=send_confirmation,
+            send_invoice_email=send_invoice_email,
+            notes=notes,
+            total=sum((item.price + item.setup_fee for item in priced), start=0),
+        )
+        Order.objects.filter(pk=order.pk).update(number=F("pk") + FIRST_ORDER_NUMBER - 1)
+        order.refresh_from_db(fields=["number"])
+
+        created: list[OrderItem] = []
+        for position, item in enumerate(priced):
+            created.append(
+                OrderItem.objects.create(
+                    order=order,
+                    position=position,
+                    kind=item.kind,
+                    product=item.product,
+                    domain=item.domain,
+                    domain_choice=item.domain_choice,
+                    forwarding_url=item.forwarding_url,
+                    auth_code=item.auth_code,
+                    billing_cycle=item.billing_cycle,
+                    years=item.years,
+                    list_price=item.list_price,
+                    price=item.price,
+                    setup_fee=item.setup_fee,
+                    price_overridden=item.price_overridden,
+                    linked_item=created[item.linked_to] if item.linked_to is not None else None,
+                )
+            )
+        audit_record(
+            actor=actor,
+            action="order.place",
             obj=order,
-            context={
-                "client": client,
-                "order": order,
-                "items": created,
-                "invoice": invoice,
-                "order_url": settings.BASE_URL + reverse("portal:order_detail", args=[order.pk]),
+            client=client,
+            data={
+                "channel": channel,
+                "items": [
+                    {
+                        "kind": i.kind,
+                        "description": i.description,
+                        "cycle": i.billing_cycle,
+                        "years": i.years,
+                        "price": i.price,
+                    }
+                    for i in created
+                ],
+                "generate_invoice": generate_invoice,
+                "send_confirmation": send_confirmation,
+                "send_invoice_email": send_invoice_email,
             },
         )
-    if invoice is not None and send_invoice_email:
-        invoice_send_email(actor=actor, invoice=invoice)
+        for item in created:
+            if item.price_overridden:
+                audit_record(
+                    actor=actor,
+                    action="order_item.price_override",
+                    obj=item,
+                    client=client,
+                    changes={"price": [str(item.list_price), str(item.price)]},
+                    data={"order": order.number},
+                )
+
+        invoice = None
+        if generate_invoice:
+            from hostwerk.billing.actions import invoice_create_for_order, invoice_send_email
+
+            invoice = invoice_create_for_order(actor=actor, order=order)
+        if send_confirmation:
+            email_queue(
+                template="order_confirmation",
+                to=client.email,
+                language=client.language,
+                client=client,
+                obj=order,
+                context={
+                    "client": client,
+                    "order": order,
+                    "items": created,
+                    "invoice": invoice,
+                    "order_url": settings.BASE_URL
+                    + reverse("portal:order_detail", args=[order.pk]),
+                },
+            )
+        if invoice is not None and send_invoice_email:
+            invoice_send_email(actor=actor, invoice=invoice)
     return order
 
 
