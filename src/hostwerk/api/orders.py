@@ -217,30 +217,11 @@ class AcceptIn(Schema):
     run_async: bool = Field(False, alias="async")
 
 
-class AcceptItemOut(Schema):
-    id: int
-    kind: str
-    status: str
-    error: str
-    service_id: int | None = None
-    domain_id: int | None = None
-
-    @staticmethod
-    def resolve_service_id(obj) -> int | None:
-        service = getattr(obj, "service", None)
-        return service.pk if service is not None else None
-
-    @staticmethod
-    def resolve_domain_id(obj) -> int | None:
-        domain = getattr(obj, "domain_record", None)
-        return domain.pk if domain is not None else None
-
-
 class AcceptOut(Schema):
     id: int
     status: str
     accepting: bool
-    items: list[AcceptItemOut]
+    items: list[OrderItemOut]
 
 
 def _order_for_staff(request: HttpRequest, order_id: int) -> Order:

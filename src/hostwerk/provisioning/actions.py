@@ -45,11 +45,16 @@ def _set_status(
     return service
 
 
-def service_suspend(*, actor: Actor, service: Service) -> Service:
-    service = _require_status(service, (ServiceStatus.ACTIVE,), _("suspended"))
+def _on_server(service: Service, operation: str, **arguments) -> None:
+    """Run a lifecycle operation of the service's module; products without one have no remote side."""
     module = module_for(service.product.module)
     if module is not None:
-        module.suspend(service)
+        getattr(module, operation)(service, **arguments)
+
+
+def service_suspend(*, actor: Actor, service: Service) -> Service:
+    service = _require_status(service, (ServiceStatus.ACTIVE,), _("suspended"))
+    _on_server(service, "suspend")
     return _set_status(
         actor=actor,
         service=service,
@@ -61,9 +66,7 @@ def service_suspend(*, actor: Actor, service: Service) -> Service:
 
 def service_unsuspend(*, actor: Actor, service: Service) -> Service:
     service = _require_status(service, (ServiceStatus.SUSPENDED,), _("unsuspended"))
-    module = module_for(service.product.module)
-    if module is not None:
-        module.unsuspend(service)
+    _on_server(service, "unsuspend")
     return _set_status(
         actor=actor,
         service=service,
@@ -77,9 +80,7 @@ def service_terminate(*, actor: Actor, service: Service) -> Service:
     service = _require_status(
         service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("terminated")
     )
-    module = module_for(service.product.module)
-    if module is not None:
-        module.terminate(service)
+    _on_server(service, "terminate")
     old = service.status
     service = _set_status(
         actor=actor,
@@ -109,9 +110,7 @@ def service_change_package(*, actor: Actor, service: Service, plan: str) -> Serv
     service = _require_status(
         service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("changed")
     )
-    module = module_for(service.product.module)
-    if module is not None:
-        module.change_package(service, plan=plan)
+    _on_server(service, "change_package", plan=plan)
     _audit(actor, service, "service.change_package", plan=plan)
     return service
 
@@ -122,9 +121,7 @@ def service_change_password(*, actor: Actor, service: Service) -> str:
         service, (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED), _("changed")
     )
     password = generate_password()
-    module = module_for(service.product.module)
-    if module is not None:
-        module.change_password(service, password=password)
+    _on_server(service, "change_password", password=password)
     with transaction.atomic():
         # Every service of the client on this server shares the one Plesk customer login.
         Service.objects.filter(
