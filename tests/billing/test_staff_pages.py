@@ -122,7 +122,11 @@ def test_invoice_page_shows_seller_client_lines_vat_totals_and_audit_trail(staff
     settings.HOSTWERK_SELLER_VAT_NUMBER = "NL004495445B01"
     settings.HOSTWERK_SELLER_IBAN = "NL91ABNA0417164300"
     client = ClientFactory(
-        company="Muster GmbH", country="DE", vat_number="DE136695976", postcode="10115"
+        company="Muster GmbH",
+        country="DE",
+        vat_number="DE136695976",
+        postcode="10115",
+        language="en",  # the invoice's own texts are in the client's language
     )
     invoice = InvoiceFactory(
         client=client,

@@ -123,7 +123,9 @@ def invoice_create_for_order(
     client = order.client
     issued_on = issued_on or timezone.localdate()
     period_start = timezone.localtime(order.created_at).date()
-    # The invoice is the client's document: its texts are written in the client's language.
+    # A refusal is for the person invoicing, so it is worded in their language; the invoice is
+    # the client's document, so its texts are written in the client's language.
+    vat_treatment(country=client.country.code, vat_number=client.vat_number, on=issued_on)
     with translation.override(client.language):
         treatment = vat_treatment(
             country=client.country.code, vat_number=client.vat_number, on=issued_on
