@@ -19,6 +19,7 @@ from hostwerk.portal import urls as portal_urls
 from tests.billing.factories import InvoiceFactory
 from tests.dns.factories import ZoneFactory, record_of_latest_zone
 from tests.domains.factories import DomainFactory
+from tests.mail.factories import MailboxFactory, MailFilterFactory
 from tests.orders.factories import OrderFactory
 from tests.provisioning.factories import ServiceFactory
 from tests.support.api import ApiClient, token_for
@@ -28,12 +29,17 @@ OBJECT_FOR_PARAMETER: dict[str, Callable[[Client], object]] = {
     "client_id": lambda client: client.pk,
     "domain_id": lambda client: DomainFactory(client=client).pk,
     "invoice_id": lambda client: InvoiceFactory(client=client).pk,
-    "domain": lambda client: ZoneFactory(client=client).name,
+    # A zone with a mail filter of the same name: /dns/zones/{domain} and /mail-filters/{domain}.
+    "domain": lambda client: (
+        MailFilterFactory(client=client, domain=ZoneFactory(client=client).name).domain
+    ),
     "zone_id": lambda client: ZoneFactory(client=client).pk,
     # After "domain" or "zone_id" in the path: a record in the zone made for it.
     "record_id": record_of_latest_zone,
     "order_id": lambda client: OrderFactory(client=client).pk,
     "service_id": lambda client: ServiceFactory(client=client).pk,
+    "mailbox_id": lambda client: MailboxFactory(service__client=client).pk,
+    "mail_filter_id": lambda client: MailFilterFactory(client=client).pk,
 }
 
 # Request bodies for API operations that need one to reach the object lookup.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from hostwerk.api import billing, catalog, clients, dns, domains, orders, services
+from hostwerk.api import billing, catalog, clients, dns, domains, mail, orders, services
 from hostwerk.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -24,3 +24,4 @@ api.add_router("/services", services.router)
 api.add_router("/dns", dns.router)
 api.add_router("/domains", domains.router)
 api.add_router("", catalog.router)
+api.add_router("", mail.router)

@@ -317,8 +317,10 @@ def record_create(
     content: str,
     ttl: int | str | None = None,
     priority: int | str | None = None,
+    reason: str = "",
 ) -> Record:
-    """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing."""
+    """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing.
+    `reason` says in the zone history why, when a process rather than a person adds it."""
     zone = _lock(zone)
     values = record_clean(
         zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
@@ -332,6 +334,7 @@ def record_create(
         action=ZoneChangeAction.RECORD_CREATE,
         before=before,
         summary=f"added {record_line(record_snapshot(record))}",
+        reason=reason,
     )
     return record
 
@@ -375,7 +378,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_delete(*, actor: Actor, record: Record) -> None:
+def record_delete(*, actor: Actor, record: Record, reason: str = "") -> None:
     zone = _lock(record.zone)
     record = Record.objects.select_for_update().get(pk=record.pk, zone=zone)
     before = _snapshot(zone)
@@ -387,6 +390,7 @@ def record_delete(*, actor: Actor, record: Record) -> None:
         action=ZoneChangeAction.RECORD_DELETE,
         before=before,
         summary=f"removed {line}",
+        reason=reason,
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("invoices/", include("hostwerk.portal.billing_urls")),
     path("dns/", include("hostwerk.portal.dns_urls")),
     path("domains/", include("hostwerk.portal.domain_urls")),
+    path("mail/", include("hostwerk.portal.mail_urls")),
     path("order/", order_views.catalogue, name="catalogue"),
     path("order/cart/", order_views.cart, name="cart"),
     path("order/cart/add/", order_views.cart_add_view, name="cart_add"),

@@ -244,6 +244,26 @@ def _catalogue(registrar: Registrar) -> None:
                 )
 
 
+def _mail_filter_provider() -> None:
+    """SpamExperts on its simulator, serving the demo's mail filtering product (R8)."""
+    from hostwerk.mail.models import MailFilterProvider, ProviderMode
+
+    provider, _ = MailFilterProvider.objects.update_or_create(
+        name="SpamExperts",
+        defaults={
+            "mode": ProviderMode.API,
+            "api_url": f"http://127.0.0.1:{demo_spamexperts_port()}",
+            "username": SANDBOX_LOGIN,
+            "password": SANDBOX_PASSWORD,
+            "verify_tls": False,
+            "mx_hosts": settings.HOSTWERK_MAIL_FILTER_MX,
+            "mx_addresses": settings.HOSTWERK_MAIL_FILTER_ADDRESSES,
+            "active": True,
+        },
+    )
+    provider.products.set([Product.objects.get(module_settings__demo_key="mail_filter")])
+
+
 @dataclass
 class DemoLogins:
     staff_email: str
@@ -271,6 +291,7 @@ def load_demo_data() -> DemoLogins:
         },
     )
     _catalogue(registrar)
+    _mail_filter_provider()
 
     staff_password = secrets.token_urlsafe(9)
     staff = User.objects.filter(email=STAFF_EMAIL).first() or User.objects.create_user(

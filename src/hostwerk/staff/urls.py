@@ -34,6 +34,6 @@ urlpatterns = [
     ),
     path("domains/", include("hostwerk.staff.domain_urls")),
     path("dns/", include("hostwerk.staff.dns_urls")),
-    path("mail/", views.placeholder, {"section": "mail"}, name="mail_overview"),
+    path("mail/", include("hostwerk.staff.mail_urls")),
     path("billing/", include("hostwerk.staff.billing_urls")),
 ]

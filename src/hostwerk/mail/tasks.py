@@ -1,0 +1,25 @@
+"""Background work on mail: move filter requests on, and re-check every mailbox's spam filter.
+
+Both are idempotent and safe to overlap: each filter is worked on under a lease, each mailbox
+check only records what Plesk answers.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from hostwerk.core.audit import Actor
+
+
+@task()
+def progress_mail_filters() -> dict[str, int]:
+    from hostwerk.mail.filtering import mail_filters_progress
+
+    return mail_filters_progress(actor=Actor.system())
+
+
+@task()
+def check_spam_filters() -> dict[str, int]:
+    from hostwerk.mail.actions import mailboxes_spam_filter_check_all
+
+    return mailboxes_spam_filter_check_all(actor=Actor.system())

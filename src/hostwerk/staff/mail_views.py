@@ -1,0 +1,419 @@
+"""Staff area: mail filtering requests (confirm, retry, cancel), every mailbox with its spam
+filter (fix), and the filtering providers."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hostwerk.core.domain_names import DomainNameError, parse_domain_name
+from hostwerk.core.errors import HostwerkError
+from hostwerk.dns.models import Zone
+from hostwerk.mail import actions, filtering, queries
+from hostwerk.mail.forms import (
+    MailboxPasswordForm,
+    MailboxQuotaForm,
+    MailboxSearchForm,
+    MailFilterSearchForm,
+    ProviderForm,
+    StaffMailboxCreateForm,
+)
+from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
+from hostwerk.staff.context import paginate
+from hostwerk.staff.decorators import staff_required
+
+
+def _tabs(active: str) -> dict:
+    return {
+        "nav": "mail",
+        "tab": active,
+        "filter_counts": queries.mail_filter_counts(),
+        "mailbox_counts": queries.mailbox_counts(),
+    }
+
+
+def _put_errors(form: forms.Form, errors: dict[str, list[str]], *, rename: dict | None = None):
+    for field, field_messages in errors.items():
+        name = (rename or {}).get(field, field)
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+# Mail filters ----------------------------------------------------------------------------------
+
+
+@staff_required
+def mail_overview(request: HttpRequest) -> HttpResponse:
+    search = MailFilterSearchForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    status, query = values.get("status", ""), values.get("q", "")
+    page = paginate(request, queries.mail_filter_search(status=status, query=query))
+    context = {
+        **_tabs("filters"),
+        "search": search,
+        "status": status,
+        "query": query,
+        "page_obj": page,
+    }
+    template = "staff/mail/_filter_table.html" if request.htmx else "staff/mail/filter_list.html"
+    return render(request, template, context)
+
+
+@staff_required
+def mail_filter_detail(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+    zone = Zone.objects.filter(name=mail_filter.domain).first()
+    hosts = filtering.planned_hosts(mail_filter)
+    return render(
+        request,
+        "staff/mail/filter_detail.html",
+        {
+            **_tabs("filters"),
+            "mail_filter": mail_filter,
+            "zone": zone,
+            "hosts": hosts,
+            "destination": filtering.delivery_destination(mail_filter.domain),
+            "events": queries.mail_filter_audit_trail(mail_filter=mail_filter)[:30],
+        },
+    )
+
+
+def _back(request: HttpRequest, mail_filter: MailFilter) -> HttpResponse:
+    if request.POST.get("next") == "list":
+        return redirect("staff:mail_overview")
+    return redirect("staff:mail_filter_detail", mail_filter_id=mail_filter.pk)
+
+
+def _report(request: HttpRequest, mail_filter: MailFilter, success: str) -> None:
+    if mail_filter.last_error:
+        messages.warning(
+            request,
+            _("%(done)s It did not finish: %(error)s It is retried automatically.")
+            % {"done": success, "error": mail_filter.last_error},
+        )
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@staff_required
+def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+    try:
+        mail_filter = filtering.mail_filter_confirm(actor=request.actor, mail_filter=mail_filter)
+    except HostwerkError as error:
+        messages.error(request, error.message)
+        return _back(request, mail_filter)
+    if mail_filter.status == MailFilterStatus.ACTIVE:
+        messages.success(
+            request,
+            _("%(domain)s is confirmed and its MX records now point at the filter.")
+            % {"domain": mail_filter.domain_display},
+        )
+    else:
+        _report(
+            request,
+            mail_filter,
+            _("%(domain)s is confirmed.") % {"domain": mail_filter.domain_display},
+        )
+    return _back(request, mail_filter)
+
+
+@require_POST
+@staff_required
+def mail_filter_retry(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    """Carry on now with what waits: the provider check, the MX switch, or the cancel."""
+    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+    if mail_filter.cancelling:
+        mail_filter = filtering.mail_filter_cancel_continue(
+            actor=request.actor, mail_filter=mail_filter
+        )
+    elif mail_filter.status == MailFilterStatus.REQUESTED:
+        mail_filter = filtering.mail_filter_check(actor=request.actor, mail_filter=mail_filter)
+    else:
+        mail_filter = filtering.mail_filter_switch(actor=request.actor, mail_filter=mail_filter)
+    _report(
+        request,
+        mail_filter,
+        _("Tried again; the status is now “%(status)s”.")
+        % {"status": mail_filter.get_status_display()},
+    )
+    return _back(request, mail_filter)
+
+
+@require_POST
+@staff_required
+def mail_filter_cancel(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+    mail_filter = filtering.mail_filter_cancel(actor=request.actor, mail_filter=mail_filter)
+    if mail_filter.status == MailFilterStatus.REMOVED:
+        messages.success(
+            request,
+            _("Mail filtering for %(domain)s is cancelled; the original MX records are back.")
+            % {"domain": mail_filter.domain_display},
+        )
+    else:
+        _report(request, mail_filter, _("Cancelling started."))
+    return _back(request, mail_filter)
+
+
+# Mailboxes -------------------------------------------------------------------------------------
+
+
+@staff_required
+def mail_mailbox_list(request: HttpRequest) -> HttpResponse:
+    search = MailboxSearchForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    query, spam_filter = values.get("q", ""), values.get("spam_filter", "")
+    page = paginate(request, queries.mailbox_search(query=query, spam_filter=spam_filter))
+    context = {
+        **_tabs("mailboxes"),
+        "search": search,
+        "query": query,
+        "spam_filter": spam_filter,
+        "page_obj": page,
+    }
+    template = "staff/mail/_mailbox_table.html" if request.htmx else "staff/mail/mailbox_list.html"
+    return render(request, template, context)
+
+
+@staff_required
+def mail_mailbox_create(request: HttpRequest) -> HttpResponse:
+    initial = {"domain": request.GET.get("domain", "")}
+    form = StaffMailboxCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        service = _service_by_domain(form.cleaned_data["domain"])
+        if service is None:
+            form.add_error(
+                "domain", _("There is no active hosting service on a Plesk server for this domain.")
+            )
+        else:
+            try:
+                mailbox = actions.mailbox_create(
+                    actor=request.actor,
+                    service=service,
+                    local_part=form.cleaned_data["local_part"],
+                    password=form.cleaned_data["password"],
+                    quota_mb=form.cleaned_data["quota_mb"],
+                )
+            except actions.MailboxInvalid as invalid:
+                _put_errors(form, invalid.errors, rename={"service": "domain"})
+            except actions.MailboxFailed as failed:
+                form.add_error(None, failed.message)
+            else:
+                _mailbox_created_message(request, mailbox)
+                return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+    return render(
+        request,
+        "staff/mail/mailbox_create.html",
+        {**_tabs("mailboxes"), "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _service_by_domain(text: str):
+    try:
+        domain = parse_domain_name(text.strip().rstrip(".")).ascii
+    except DomainNameError:
+        return None
+    return queries.mail_services_for_client(client=None).filter(domain=domain).first()
+
+
+def _mailbox_created_message(request: HttpRequest, mailbox: Mailbox) -> None:
+    if mailbox.spam_filter == SpamFilterState.ON:
+        messages.success(
+            request,
+            _("Mailbox %(address)s is created, with spam filtering on.")
+            % {"address": mailbox.address_display},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Mailbox %(address)s is created, but its spam filter is not on: %(problem)s")
+            % {"address": mailbox.address_display, "problem": mailbox.spam_filter_problem},
+        )
+
+
+def _mailbox_page(request, mailbox, *, password_form=None, quota_form=None, status=200):
+    return render(
+        request,
+        "staff/mail/mailbox_detail.html",
+        {
+            **_tabs("mailboxes"),
+            "mailbox": mailbox,
+            "password_form": password_form or MailboxPasswordForm(),
+            "quota_form": quota_form or MailboxQuotaForm(initial={"quota_mb": mailbox.quota_mb}),
+            "events": queries.mailbox_audit_trail(mailbox=mailbox)[:30],
+        },
+        status=status,
+    )
+
+
+@staff_required
+def mail_mailbox_detail(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    return _mailbox_page(request, queries.mailbox_get(mailbox_id=mailbox_id))
+
+
+@require_POST
+@staff_required
+def mail_mailbox_fix(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
+    try:
+        mailbox = actions.mailbox_spam_filter_fix(actor=request.actor, mailbox=mailbox)
+    except HostwerkError as error:
+        messages.error(request, error.message)
+    else:
+        if mailbox.spam_filter == SpamFilterState.ON:
+            messages.success(
+                request,
+                _("The spam filter of %(address)s is on.") % {"address": mailbox.address_display},
+            )
+        else:
+            messages.error(
+                request,
+                _("The spam filter of %(address)s is still not on: %(problem)s")
+                % {"address": mailbox.address_display, "problem": mailbox.spam_filter_problem},
+            )
+    if request.POST.get("next") == "list":
+        return redirect("staff:mail_mailbox_list")
+    return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+
+
+@require_POST
+@staff_required
+def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
+    try:
+        mailbox = actions.mailbox_spam_filter_check(actor=request.actor, mailbox=mailbox)
+    except HostwerkError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(
+            request,
+            _("Checked: the spam filter is %(state)s.")
+            % {"state": mailbox.get_spam_filter_display()},
+        )
+    return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+
+
+@require_POST
+@staff_required
+def mail_mailbox_password(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
+    form = MailboxPasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.mailbox_password_change(
+                actor=request.actor, mailbox=mailbox, password=form.cleaned_data["password"]
+            )
+        except actions.MailboxInvalid as invalid:
+            _put_errors(form, invalid.errors)
+        except actions.MailboxFailed as failed:
+            form.add_error(None, failed.message)
+        else:
+            messages.success(request, _("The password is changed."))
+            return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+    return _mailbox_page(request, mailbox, password_form=form, status=422)
+
+
+@require_POST
+@staff_required
+def mail_mailbox_quota(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
+    form = MailboxQuotaForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.mailbox_quota_set(
+                actor=request.actor, mailbox=mailbox, quota_mb=form.cleaned_data["quota_mb"]
+            )
+        except actions.MailboxInvalid as invalid:
+            _put_errors(form, invalid.errors)
+        except actions.MailboxFailed as failed:
+            form.add_error(None, failed.message)
+        else:
+            messages.success(request, _("The quota is changed."))
+            return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+    return _mailbox_page(request, mailbox, quota_form=form, status=422)
+
+
+@require_POST
+@staff_required
+def mail_mailbox_delete(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
+    try:
+        actions.mailbox_delete(actor=request.actor, mailbox=mailbox)
+    except HostwerkError as error:
+        messages.error(request, error.message)
+        return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
+    messages.success(
+        request, _("Mailbox %(address)s is deleted.") % {"address": mailbox.address_display}
+    )
+    return redirect("staff:mail_mailbox_list")
+
+
+# Providers -------------------------------------------------------------------------------------
+
+
+@staff_required
+def mail_provider_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "staff/mail/provider_list.html",
+        {**_tabs("providers"), "providers": queries.providers_list()},
+    )
+
+
+def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
+    if provider is not None:
+        initial = {field: getattr(provider, field) for field in actions.PROVIDER_FIELDS} | {
+            "products": list(provider.products.all())
+        }
+    else:
+        from hostwerk.mail.models import default_language, default_mx_addresses, default_mx_hosts
+
+        initial = {
+            "mode": "api",
+            "verify_tls": True,
+            "active": True,
+            "language": default_language(),
+            "mx_hosts": default_mx_hosts(),
+            "mx_addresses": default_mx_addresses(),
+        }
+    form = ProviderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        products = list(values.pop("products"))
+        password = values.pop("password")
+        try:
+            saved = actions.provider_save(
+                actor=request.actor,
+                values=values,
+                products=products,
+                password=password,
+                provider=provider,
+            )
+        except actions.ProviderInvalid as invalid:
+            _put_errors(form, invalid.errors)
+        else:
+            messages.success(request, _("Provider %(name)s is saved.") % {"name": saved.name})
+            return redirect("staff:mail_provider_list")
+    return render(
+        request,
+        "staff/mail/provider_form.html",
+        {**_tabs("providers"), "form": form, "provider": provider},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def mail_provider_create(request: HttpRequest) -> HttpResponse:
+    return _provider_form_page(request)
+
+
+@staff_required
+def mail_provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+    return _provider_form_page(request, queries.provider_get(provider_id=provider_id))
