@@ -69,7 +69,8 @@ def test_staff_orders_as_the_client_then_enters_an_order_with_options(
     page.locator("input[name=items-0-price]").dispatch_event("change")
     page.wait_for_selector("#item-row-0 .badge:has-text('overridden')")
     page.click("#add-item")
-    page.wait_for_selector("select[name=items-1-what]")
+    # The new row is live once htmx has settled it; the page then counts it in TOTAL_FORMS.
+    page.wait_for_function("document.querySelector('[name=items-TOTAL_FORMS]').value === '2'")
     page.select_option("select[name=items-1-what]", str(forwarding.pk))
     page.wait_for_function(
         "document.querySelector('#item-row-1 .order-row-price').innerText.includes('12.00')"
