@@ -300,11 +300,15 @@ def test_r4_two_accepts_at_once_provision_each_item_once(
 
 
 @pytest.mark.django_db
-def test_r7_accepted_hosting_gets_a_zone_pointing_at_its_server(staff_user, client_a, catalogue, plesk_servers):
+def test_r7_accepted_hosting_gets_a_zone_pointing_at_its_server(
+    staff_user, client_a, catalogue, plesk_servers
+):
     from hostwerk.dns.models import Zone
 
     order = place(staff_user, client_a, hosting_item(catalogue["hosting"], "anna.nl"))
-    accept(staff_user, order, {order.items.get().pk: {"server_id": plesk_servers.servers["plesk2"].pk}})
+    accept(
+        staff_user, order, {order.items.get().pk: {"server_id": plesk_servers.servers["plesk2"].pk}}
+    )
     zone = Zone.objects.get(name="anna.nl")
     records = {(r.name, r.type): r.content for r in zone.records.all()}
     assert zone.client == client_a

@@ -128,7 +128,9 @@ def test_api_accept_async_runs_as_a_task(staff_api, order, plesk_servers):
 
 
 @pytest.mark.django_db
-def test_api_order_names_the_domain_an_accepted_domain_item_created(staff_api, staff_user, client_a, tlds):
+def test_api_order_names_the_domain_an_accepted_domain_item_created(
+    staff_api, staff_user, client_a, tlds
+):
     from hostwerk.orders.acceptance import order_accept
 
     order = order_place(
@@ -141,7 +143,9 @@ def test_api_order_names_the_domain_an_accepted_domain_item_created(staff_api, s
         send_invoice_email=False,
     )
     item = order.items.get()
-    order_accept(actor=Actor.for_user(staff_user), order=order, overrides={item.pk: {"register": False}})
+    order_accept(
+        actor=Actor.for_user(staff_user), order=order, overrides={item.pk: {"register": False}}
+    )
     body = staff_api.get(f"/orders/{order.pk}").json()
     assert body["items"][0]["status"] == "accepted"
     assert body["items"][0]["domain_id"] == item.domain_record.pk

@@ -17,7 +17,9 @@ def test_dashboard_shows_own_services_only(client_a_web, client_a, client_b):
 
 @pytest.mark.parametrize("rows", [1, 10])
 @pytest.mark.django_db
-def test_dashboard_query_count_does_not_grow(client_a_web, client_a, rows, django_assert_num_queries):
+def test_dashboard_query_count_does_not_grow(
+    client_a_web, client_a, rows, django_assert_num_queries
+):
     for n in range(rows):
         ServiceFactory(client=client_a, domain=f"s{n}.nl")
     with django_assert_num_queries(8):

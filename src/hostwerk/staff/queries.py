@@ -27,7 +27,11 @@ def staff_dashboard_figures() -> dict[str, Any]:
     )
     orders = Order.objects.aggregate(
         pending=Count("id", filter=Q(status=OrderStatus.PENDING)),
-        failing=Count("id", filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED), distinct=True),
+        failing=Count(
+            "id",
+            filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED),
+            distinct=True,
+        ),
     )
     invoices = Invoice.objects.filter(status=InvoiceStatus.UNPAID).aggregate(
         count=Count("id"),
@@ -65,10 +69,14 @@ def client_overview(*, client: Client) -> dict[str, Any]:
     """The client's logins, services, domains, recent orders and open invoices for the client page."""
     return {
         "users": list(client.users.all()),
-        "services": list(client.services.select_related("product", "server").order_by("-created_at")[:20]),
+        "services": list(
+            client.services.select_related("product", "server").order_by("-created_at")[:20]
+        ),
         "domains": list(client.domains.order_by("name")[:20]),
         "orders": list(client.orders.order_by("-created_at")[:10]),
-        "open_invoices": list(client.invoices.filter(status=InvoiceStatus.UNPAID).order_by("due_on")[:10]),
+        "open_invoices": list(
+            client.invoices.filter(status=InvoiceStatus.UNPAID).order_by("due_on")[:10]
+        ),
     }
 
 
