@@ -25,3 +25,26 @@ def test_cron_enqueues_due_jobs_once_per_period():
 @pytest.mark.django_db
 def test_registry_lists_jobs_from_every_app():
     assert "core.prune_finished_tasks" in {job.name for job in scheduled_jobs()}
+
+
+def test_cron_loop_stops_on_sigterm(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "HOSTWERK_VAR_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "hostwerk.cli", "migrate", "-v0"], env=env, check=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hostwerk.cli", "cron", "--loop", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert "enqueued core.prune_finished_tasks" in output
+    assert "nothing due" in output

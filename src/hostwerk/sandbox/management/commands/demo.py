@@ -193,6 +193,10 @@ class Command(BaseCommand):
             )
         )
         children.append(Child(name="worker", argv=hostwerk_command("worker"), env=dns_env))
+        # Scheduled work (provider checks, domain sync, republishing) as cron would enqueue it.
+        children.append(
+            Child(name="cron", argv=hostwerk_command("cron", "--loop", "60"), env=dns_env)
+        )
         children.append(
             Child(
                 name="web",
