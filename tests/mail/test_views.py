@@ -268,3 +268,57 @@ def test_staff_mail_pages_render(staff_web, client_a):
 
 def test_clients_do_not_reach_the_staff_mail_pages(client_a_web):
     assert client_a_web.get("/staff/mail/").status_code in (302, 403)
+
+
+def _mailbox_through_the_client_area(client_a_web, hosting_service) -> Mailbox:
+    client_a_web.post(
+        "/mail/new/",
+        {
+            "service": hosting_service.pk,
+            "local_part": "info",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+    )
+    return Mailbox.objects.get(address="info@anna.nl")
+
+
+def test_the_client_changes_a_mailbox_password_and_quota(client_a_web, hosting_service, plesk1):
+    mailbox = _mailbox_through_the_client_area(client_a_web, hosting_service)
+    new_password = "Herfst-Step-2026?"
+    response = client_a_web.post(
+        f"/mail/{mailbox.pk}/password/",
+        {"password": new_password, "password_again": new_password},
+        follow=True,
+    )
+    assert "The password is changed." in response.content.decode()
+    response = client_a_web.post(f"/mail/{mailbox.pk}/quota/", {"quota_mb": "2048"}, follow=True)
+    assert "The quota is changed." in response.content.decode()
+    mailbox.refresh_from_db()
+    assert mailbox.quota_mb == 2048
+
+
+def test_a_weak_new_password_is_refused_beside_the_field(client_a_web, hosting_service, plesk1):
+    mailbox = _mailbox_through_the_client_area(client_a_web, hosting_service)
+    response = client_a_web.post(
+        f"/mail/{mailbox.pk}/password/", {"password": "info", "password_again": "info"}
+    )
+    assert response.status_code == 422
+    assert response.context["password_form"].errors["password"]
+
+
+def test_staff_change_a_mailbox_password_and_quota(
+    staff_web, client_a_web, hosting_service, plesk1
+):
+    mailbox = _mailbox_through_the_client_area(client_a_web, hosting_service)
+    new_password = "Winter-Slee-2027#"
+    response = staff_web.post(
+        f"/staff/mail/mailboxes/{mailbox.pk}/password/",
+        {"password": new_password, "password_again": new_password},
+        follow=True,
+    )
+    assert "The password is changed." in response.content.decode()
+    response = staff_web.post(
+        f"/staff/mail/mailboxes/{mailbox.pk}/quota/", {"quota_mb": "1024"}, follow=True
+    )
+    assert "The quota is changed." in response.content.decode()

@@ -169,3 +169,27 @@ class ProviderForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def errors_beside_fields(
+    form: forms.Form, errors: dict[str, list[str]], *, rename: dict | None = None
+) -> None:
+    """Put an action's refusals beside the form's fields (renamed where the form calls them so)."""
+    for field, field_messages in errors.items():
+        name = (rename or {}).get(field, field)
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def mailbox_form_run(form: forms.Form, action, *, rename: dict | None = None):
+    """Run a mailbox action for a valid form; (True, its result), or (False, None) with the
+    refusal beside the fields (MailboxInvalid) or above them (MailboxFailed)."""
+    from hostwerk.mail.actions import MailboxFailed, MailboxInvalid
+
+    try:
+        return True, action()
+    except MailboxInvalid as invalid:
+        errors_beside_fields(form, invalid.errors, rename=rename)
+    except MailboxFailed as failed:
+        form.add_error(None, failed.message)
+    return False, None

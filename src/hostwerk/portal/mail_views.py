@@ -3,7 +3,6 @@ state of their mail filtering. Another client's mailbox is a 404."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,16 +11,15 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.core.errors import HostwerkError
 from hostwerk.mail import actions, queries
-from hostwerk.mail.forms import MailboxCreateForm, MailboxPasswordForm, MailboxQuotaForm
+from hostwerk.mail.forms import (
+    MailboxCreateForm,
+    MailboxPasswordForm,
+    MailboxQuotaForm,
+    mailbox_form_run,
+)
 from hostwerk.mail.models import Mailbox, SpamFilterState
 from hostwerk.portal.decorators import client_required
 from hostwerk.staff.context import paginate
-
-
-def _put_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    for field, field_messages in errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @client_required
@@ -44,19 +42,17 @@ def mailbox_create(request: HttpRequest) -> HttpResponse:
     services = queries.mail_services_for_client(client=request.client)
     form = MailboxCreateForm(request.POST or None, services=services)
     if request.method == "POST" and form.is_valid():
-        try:
-            mailbox = actions.mailbox_create(
+        done, mailbox = mailbox_form_run(
+            form,
+            lambda: actions.mailbox_create(
                 actor=request.actor,
                 service=form.cleaned_data["service"],
                 local_part=form.cleaned_data["local_part"],
                 password=form.cleaned_data["password"],
                 quota_mb=form.cleaned_data["quota_mb"],
-            )
-        except actions.MailboxInvalid as invalid:
-            _put_errors(form, invalid.errors)
-        except actions.MailboxFailed as failed:
-            form.add_error(None, failed.message)
-        else:
+            ),
+        )
+        if done:
             _created_message(request, mailbox)
             return redirect("portal:mailbox_list")
     return render(
@@ -111,15 +107,13 @@ def mailbox_password(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     mailbox = queries.mailbox_get_for_client(client=request.client, mailbox_id=mailbox_id)
     form = MailboxPasswordForm(request.POST)
     if form.is_valid():
-        try:
-            actions.mailbox_password_change(
+        done, _result = mailbox_form_run(
+            form,
+            lambda: actions.mailbox_password_change(
                 actor=request.actor, mailbox=mailbox, password=form.cleaned_data["password"]
-            )
-        except actions.MailboxInvalid as invalid:
-            _put_errors(form, invalid.errors)
-        except actions.MailboxFailed as failed:
-            form.add_error(None, failed.message)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The password is changed."))
             return redirect("portal:mailbox_detail", mailbox_id=mailbox.pk)
     return _detail_page(request, mailbox, password_form=form, status=422)
@@ -131,15 +125,13 @@ def mailbox_quota(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     mailbox = queries.mailbox_get_for_client(client=request.client, mailbox_id=mailbox_id)
     form = MailboxQuotaForm(request.POST)
     if form.is_valid():
-        try:
-            actions.mailbox_quota_set(
+        done, _result = mailbox_form_run(
+            form,
+            lambda: actions.mailbox_quota_set(
                 actor=request.actor, mailbox=mailbox, quota_mb=form.cleaned_data["quota_mb"]
-            )
-        except actions.MailboxInvalid as invalid:
-            _put_errors(form, invalid.errors)
-        except actions.MailboxFailed as failed:
-            form.add_error(None, failed.message)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The quota is changed."))
             return redirect("portal:mailbox_detail", mailbox_id=mailbox.pk)
     return _detail_page(request, mailbox, quota_form=form, status=422)

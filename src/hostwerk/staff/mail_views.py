@@ -3,7 +3,6 @@ filter (fix), and the filtering providers."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,8 @@ from hostwerk.mail.forms import (
     MailFilterSearchForm,
     ProviderForm,
     StaffMailboxCreateForm,
+    errors_beside_fields,
+    mailbox_form_run,
 )
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
 from hostwerk.staff.context import paginate
@@ -34,13 +35,6 @@ def _tabs(active: str) -> dict:
         "filter_counts": queries.mail_filter_counts(),
         "mailbox_counts": queries.mailbox_counts(),
     }
-
-
-def _put_errors(form: forms.Form, errors: dict[str, list[str]], *, rename: dict | None = None):
-    for field, field_messages in errors.items():
-        name = (rename or {}).get(field, field)
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 # Mail filters ----------------------------------------------------------------------------------
@@ -192,19 +186,18 @@ def mail_mailbox_create(request: HttpRequest) -> HttpResponse:
                 "domain", _("There is no active hosting service on a Plesk server for this domain.")
             )
         else:
-            try:
-                mailbox = actions.mailbox_create(
+            done, mailbox = mailbox_form_run(
+                form,
+                lambda: actions.mailbox_create(
                     actor=request.actor,
                     service=service,
                     local_part=form.cleaned_data["local_part"],
                     password=form.cleaned_data["password"],
                     quota_mb=form.cleaned_data["quota_mb"],
-                )
-            except actions.MailboxInvalid as invalid:
-                _put_errors(form, invalid.errors, rename={"service": "domain"})
-            except actions.MailboxFailed as failed:
-                form.add_error(None, failed.message)
-            else:
+                ),
+                rename={"service": "domain"},
+            )
+            if done:
                 _mailbox_created_message(request, mailbox)
                 return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
     return render(
@@ -306,15 +299,13 @@ def mail_mailbox_password(request: HttpRequest, mailbox_id: int) -> HttpResponse
     mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
     form = MailboxPasswordForm(request.POST)
     if form.is_valid():
-        try:
-            actions.mailbox_password_change(
+        done, _result = mailbox_form_run(
+            form,
+            lambda: actions.mailbox_password_change(
                 actor=request.actor, mailbox=mailbox, password=form.cleaned_data["password"]
-            )
-        except actions.MailboxInvalid as invalid:
-            _put_errors(form, invalid.errors)
-        except actions.MailboxFailed as failed:
-            form.add_error(None, failed.message)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The password is changed."))
             return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
     return _mailbox_page(request, mailbox, password_form=form, status=422)
@@ -326,15 +317,13 @@ def mail_mailbox_quota(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
     form = MailboxQuotaForm(request.POST)
     if form.is_valid():
-        try:
-            actions.mailbox_quota_set(
+        done, _result = mailbox_form_run(
+            form,
+            lambda: actions.mailbox_quota_set(
                 actor=request.actor, mailbox=mailbox, quota_mb=form.cleaned_data["quota_mb"]
-            )
-        except actions.MailboxInvalid as invalid:
-            _put_errors(form, invalid.errors)
-        except actions.MailboxFailed as failed:
-            form.add_error(None, failed.message)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The quota is changed."))
             return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
     return _mailbox_page(request, mailbox, quota_form=form, status=422)
@@ -397,7 +386,7 @@ def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
                 provider=provider,
             )
         except actions.ProviderInvalid as invalid:
-            _put_errors(form, invalid.errors)
+            errors_beside_fields(form, invalid.errors)
         else:
             messages.success(request, _("Provider %(name)s is saved.") % {"name": saved.name})
             return redirect("staff:mail_provider_list")
