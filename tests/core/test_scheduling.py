@@ -34,7 +34,12 @@ def test_cron_loop_stops_on_sigterm(tmp_path):
     import sys
     import time
 
-    env = {**os.environ, "HOSTWERK_VAR_DIR": str(tmp_path)}
+    # Its own SQLite database, whatever the test run uses.
+    env = {
+        **os.environ,
+        "HOSTWERK_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cron.sqlite3'}",
+    }
     subprocess.run([sys.executable, "-m", "hostwerk.cli", "migrate", "-v0"], env=env, check=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "hostwerk.cli", "cron", "--loop", "1"],
