@@ -128,7 +128,7 @@ def filter_world(settings, powerdns_server, powerdns_client, mail_filter):
         channel="staff",
         items=[
             ItemRequest(
-                product_id=mail_filter.pk, domain="bakkerij-aalbers.nl", domain_choice="existing"
+                product_id=mail_filter.pk, domain="bakkerij-aalbers.nl", domain_choice="external"
             )
         ],
         generate_invoice=False,

@@ -51,7 +51,7 @@ def mx(powerdns_server, name: str = "klant.nl.") -> list[str]:
     return dns_answer(powerdns_server, name, "MX")[1]
 
 
-def place(staff_user, client, product, domain="klant.nl", choice="existing"):
+def place(staff_user, client, product, domain="klant.nl", choice="external"):
     return order_place(
         actor=Actor.for_user(staff_user),
         client=client,

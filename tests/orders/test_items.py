@@ -133,3 +133,23 @@ def test_every_problem_is_reported_at_once(hosting, tlds):
 @pytest.mark.django_db
 def test_an_empty_order_is_refused():
     assert errors_of().general == ["An order needs at least one item."]
+
+
+@pytest.mark.django_db
+def test_a_domain_the_client_already_has_here_must_be_one_of_theirs(
+    hosting, tlds, client_a, client_b
+):
+    from tests.domains.factories import DomainFactory
+
+    DomainFactory(client=client_b, name="bram.nl")
+    DomainFactory(client=client_a, name="anna.nl")
+    request = ItemRequest(product_id=hosting.pk, domain="bram.nl", domain_choice="existing")
+    with pytest.raises(OrderInvalid) as caught:
+        items_price(requests=[request], allow_price_override=False, client=client_a)
+    assert "not one of the domains we hold for you" in caught.value.items[0]["domain"]
+    [item] = items_price(
+        requests=[ItemRequest(product_id=hosting.pk, domain="anna.nl", domain_choice="existing")],
+        allow_price_override=False,
+        client=client_a,
+    )
+    assert item.domain == "anna.nl"

@@ -52,7 +52,9 @@ def order_place(
             ]
         )
     priced = items_price(
-        requests=items, allow_price_override=_channel_allows_price_override(channel, actor)
+        requests=items,
+        allow_price_override=_channel_allows_price_override(channel, actor),
+        client=client,
     )
     # Pricing may ask the registrar whether a domain is free; that network call stays outside
     # the transaction, which on SQLite holds the database's write lock.

@@ -60,8 +60,9 @@ class OrderItemForm(forms.Form):
     # Names of ItemRequest fields per form field, for putting errors in the right place.
     FIELD_OF = {"product_id": "what", "domain_action": "what"}
 
-    def __init__(self, *args, products=None, **kwargs):
+    def __init__(self, *args, products=None, client=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.client = client
         products = list(products if products is not None else Product.objects.filter(active=True))
         self.fields["what"].choices = [
             ("", _("— choose —")),
@@ -91,7 +92,9 @@ class OrderItemForm(forms.Form):
             return data
         try:
             self.priced = items_price(
-                requests=[self.item_request()], allow_price_override=self.allow_price_override
+                requests=[self.item_request()],
+                allow_price_override=self.allow_price_override,
+                client=self.client,
             )
         except OrderInvalid as invalid:
             self.add_order_errors(invalid.items.get(0, {}))
@@ -190,7 +193,7 @@ class OrderFilterForm(forms.Form):
         self.fields["channel"].choices = [("", _("all channels")), *OrderChannel.choices]
 
 
-def product_item_form(product: Product, *, data=None) -> OrderItemForm:
+def product_item_form(product: Product, *, data=None, client=None) -> OrderItemForm:
     """The order form of one product in the catalogue: only the cycles it has a price for,
     labelled with that price, the product's default cycle chosen (R2)."""
     from hostwerk.core.money import format_money
@@ -199,6 +202,7 @@ def product_item_form(product: Product, *, data=None) -> OrderItemForm:
         data=data,
         prefix=f"product{product.pk}",
         products=[product],
+        client=client,
         initial={"what": str(product.pk), "billing_cycle": product.default_billing_cycle},
     )
     prices = {price.billing_cycle: price for price in product.prices.all()}

@@ -218,8 +218,17 @@ def _domain_item(
     )
 
 
+def client_domains(client) -> set[str]:
+    """The names of the domains we hold for `client` (registered or being registered here)."""
+    return set(
+        client.domains.exclude(status__in=("cancelled", "transferred_away")).values_list(
+            "name", flat=True
+        )
+    )
+
+
 def _product_item(
-    request: ItemRequest, index: int, catalogue: Catalogue, errors: OrderInvalid
+    request: ItemRequest, index: int, catalogue: Catalogue, errors: OrderInvalid, client=None
 ) -> list[PricedItem]:
     product = catalogue.product(request.product_id)
     if product is None:
@@ -274,12 +283,32 @@ def _product_item(
     except DomainNameError as exc:
         errors.add(index, "domain", str(exc))
         return items
+    if (
+        choice == DomainChoice.EXISTING
+        and client is not None
+        and name.ascii not in client_domains(client)
+    ):
+        errors.add(
+            index,
+            "domain",
+            _(
+                "%(domain)s is not one of the domains we hold for you; choose “a domain "
+                "registered elsewhere”, or register or transfer it."
+            )
+            % {"domain": name.unicode},
+        )
+        return items
     item.domain = name.ascii
     return items
 
 
-def items_price(*, requests: list[ItemRequest], allow_price_override: bool) -> list[PricedItem]:
-    """Validate and price `requests`; raise OrderInvalid with every problem at once."""
+def items_price(
+    *, requests: list[ItemRequest], allow_price_override: bool, client=None
+) -> list[PricedItem]:
+    """Validate and price `requests`; raise OrderInvalid with every problem at once.
+
+    With `client`, "a domain I already have here" is checked against the client's domains.
+    """
     errors = OrderInvalid()
     if not requests:
         errors.general.append(_("An order needs at least one item."))
@@ -296,7 +325,7 @@ def items_price(*, requests: list[ItemRequest], allow_price_override: bool) -> l
             errors.add(index, "price", _("Only staff can set a different price."))
             override = None
         if request.product_id:
-            group = _product_item(request, index, catalogue, errors)
+            group = _product_item(request, index, catalogue, errors, client)
         elif request.domain_action in DOMAIN_ACTION_KINDS:
             single = _domain_item(request, index, request.domain_action, catalogue, errors)
             group = [single] if single else []

@@ -58,7 +58,7 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
         if product is None:
             messages.error(request, _("That product is no longer for sale."))
             return redirect("portal:catalogue")
-        form = product_item_form(product, data=request.POST)
+        form = product_item_form(product, data=request.POST, client=request.client)
     else:
         form = domain_item_form(data=request.POST)
     if not form.is_valid():
@@ -79,7 +79,11 @@ def _priced_cart(request: HttpRequest):
     if not items:
         return items, [], None
     try:
-        return items, items_price(requests=items, allow_price_override=False), None
+        return (
+            items,
+            items_price(requests=items, allow_price_override=False, client=request.client),
+            None,
+        )
     except OrderInvalid as invalid:
         return items, [], invalid
 
