@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
-from hostwerk.billing.vat import VatTreatment, line_vat, vat_treatment
+from hostwerk.billing.vat import VatRateMissing, VatTreatment, line_vat, vat_treatment
 from hostwerk.clients.models import Client
 from hostwerk.core.audit import Actor, apply_changes, audit_record
 from hostwerk.core.errors import HostwerkError
@@ -123,13 +123,17 @@ def invoice_create_for_order(
     client = order.client
     issued_on = issued_on or timezone.localdate()
     period_start = timezone.localtime(order.created_at).date()
-    # A refusal is for the person invoicing, so it is worded in their language; the invoice is
-    # the client's document, so its texts are written in the client's language.
-    vat_treatment(country=client.country.code, vat_number=client.vat_number, on=issued_on)
+    # The invoice is the client's document: its texts are written in the client's language.
+    try:
+        with translation.override(client.language):
+            treatment = vat_treatment(
+                country=client.country.code, vat_number=client.vat_number, on=issued_on
+            )
+    except VatRateMissing:
+        # A refusal is for the person invoicing: ask again to word it in their language.
+        vat_treatment(country=client.country.code, vat_number=client.vat_number, on=issued_on)
+        raise
     with translation.override(client.language):
-        treatment = vat_treatment(
-            country=client.country.code, vat_number=client.vat_number, on=issued_on
-        )
         lines: list[InvoiceLine] = []
         for item in items:
             lines += _lines_for_order_item(
