@@ -16,6 +16,7 @@ from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
 from hostwerk.billing.vat import VatRateMissing, VatTreatment, line_vat, vat_treatment
 from hostwerk.clients.models import Client
+from hostwerk.core import clock
 from hostwerk.core.audit import Actor, apply_changes, audit_record
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.money import ZERO, round_money
@@ -121,8 +122,8 @@ def invoice_create_for_order(
             code="nothing_to_invoice",
         )
     client = order.client
-    issued_on = issued_on or timezone.localdate()
-    period_start = timezone.localtime(order.created_at).date()
+    issued_on = issued_on or clock.today()
+    period_start = clock.local_day(order.created_at)
     # The invoice is the client's document: its texts are written in the client's language.
     try:
         with translation.override(client.language):
@@ -201,7 +202,7 @@ def invoice_mark_paid(
             % {"number": invoice.number},
             code="cancelled",
         )
-    today = timezone.localdate()
+    today = clock.today()
     paid_on = paid_on or today
     if paid_on > today:
         raise InvoiceRefused(

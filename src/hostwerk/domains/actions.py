@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from hostwerk.catalog.models import Tld
 from hostwerk.clients.models import Client
+from hostwerk.core import clock
 from hostwerk.core.audit import Actor, apply_changes, audit_record
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
@@ -1188,7 +1189,7 @@ def domain_expiry_reminders_send(*, actor: Actor, now: datetime | None = None) -
     """E-mail clients about active domains expiring within 30 and within 7 days, once each."""
     from hostwerk.notifications.actions import email_queue
 
-    now = now or timezone.now()
+    now = now or clock.now()
     sent = 0
     horizon = now + timedelta(days=REMINDER_DAYS[0])
     candidates = Domain.objects.filter(

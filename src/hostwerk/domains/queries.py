@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from hostwerk.clients.models import Client
+from hostwerk.core import clock
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.models import AuditEvent
 from hostwerk.domains.models import Domain, DomainStatus, EppLogEntry
@@ -46,7 +46,7 @@ def domain_search(
     if status:
         domains = domains.filter(status=status)
     if expiring:
-        now = timezone.now()
+        now = clock.now()
         domains = domains.filter(
             status=DomainStatus.ACTIVE,
             expires_at__gte=now,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from hostwerk.billing import queries
+from hostwerk.core import clock
 from hostwerk.portal.decorators import client_required
 from hostwerk.staff.context import paginate
 
@@ -17,7 +17,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/billing/list.html",
-        {"nav": "invoices", "page_obj": page, "today": timezone.localdate()},
+        {"nav": "invoices", "page_obj": page, "today": clock.today()},
     )
 
 

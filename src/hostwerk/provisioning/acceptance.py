@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hostwerk.billing.periods import add_months
 from hostwerk.catalog.models import CYCLE_MONTHS
+from hostwerk.core import clock
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import PermanentError, TransientError
 from hostwerk.dns.actions import zone_ensure
@@ -160,7 +161,7 @@ class ServiceHandler(ItemHandler):
                     back_to=reverse("staff:order_accept", args=[item.order_id]),
                 ) from error
         with transaction.atomic():
-            today = timezone.localdate()
+            today = clock.today()
             months = CYCLE_MONTHS.get(item.billing_cycle, 0)
             Service.objects.filter(pk=service.pk).update(
                 status=ServiceStatus.ACTIVE,

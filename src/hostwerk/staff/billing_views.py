@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,7 @@ from hostwerk.billing.actions import (
     invoice_send_email,
 )
 from hostwerk.billing.forms import InvoiceCancelForm, InvoiceFilterForm, InvoicePaidForm
+from hostwerk.core import clock
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
@@ -36,7 +36,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "filtered": any(arguments.values()),
             "filter_client": queries.invoice_client_filter(client_id=arguments.get("client_id")),
             "page_obj": page,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -53,9 +53,9 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "lines": invoice.lines.all(),
             "seller": queries.invoice_seller(),
             "events": queries.invoice_audit_trail(invoice=invoice)[:50],
-            "paid_form": InvoicePaidForm(initial={"paid_on": timezone.localdate()}),
+            "paid_form": InvoicePaidForm(initial={"paid_on": clock.today()}),
             "cancel_form": InvoiceCancelForm(),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from hostwerk.billing.models import Invoice, InvoiceStatus
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.clients.models import Client, ClientStatus
+from hostwerk.core import clock
 from hostwerk.dns.models import PublishStatus, Zone
 from hostwerk.domains.models import Domain, DomainStatus, Registrar
 from hostwerk.orders.models import ItemStatus, Order, OrderStatus
@@ -21,7 +21,7 @@ EXPIRY_WARNING = timedelta(days=30)
 
 def staff_dashboard_figures() -> dict[str, Any]:
     """What needs attention today, in a fixed number of queries."""
-    today = timezone.localdate()
+    today = clock.today()
     clients = Client.objects.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
     )
@@ -50,7 +50,7 @@ def staff_dashboard_figures() -> dict[str, Any]:
         "zones_not_published": Zone.objects.exclude(status=PublishStatus.PUBLISHED).count(),
         "domains_expiring": list(
             Domain.objects.filter(
-                status=DomainStatus.ACTIVE, expires_at__lt=timezone.now() + EXPIRY_WARNING
+                status=DomainStatus.ACTIVE, expires_at__lt=clock.now() + EXPIRY_WARNING
             )
             .select_related("client")
             .order_by("expires_at")[:5]
