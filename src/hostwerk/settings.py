@@ -267,6 +267,18 @@ HOSTWERK_SELLER_COC_NUMBER = env_str("HOSTWERK_SELLER_COC_NUMBER")
 HOSTWERK_SELLER_IBAN = env_str("HOSTWERK_SELLER_IBAN")
 HOSTWERK_INVOICE_DUE_DAYS = env_int("HOSTWERK_INVOICE_DUE_DAYS", 14)
 
+# The daily billing run (`hostwerk billing_run`): when renewals are invoiced, reminded, suspended.
+HOSTWERK_INVOICE_DAYS_BEFORE = env_int("HOSTWERK_INVOICE_DAYS_BEFORE", 14)
+HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE = env_int("HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE", 30)
+HOSTWERK_REMINDER_DAYS_BEFORE_DUE = env_int("HOSTWERK_REMINDER_DAYS_BEFORE_DUE", 7)
+HOSTWERK_OVERDUE_NOTICE_DAYS = sorted(
+    int(day) for day in env_list("HOSTWERK_OVERDUE_NOTICE_DAYS", "1,7,14")
+)[:3]
+HOSTWERK_SUSPEND_DAYS_OVERDUE = env_int("HOSTWERK_SUSPEND_DAYS_OVERDUE", 14)
+HOSTWERK_TERMINATE_DAYS_OVERDUE = env_int("HOSTWERK_TERMINATE_DAYS_OVERDUE", 0)  # 0 = never
+HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE = env_int("HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE", 14)
+HOSTWERK_DOMAIN_AUTO_CANCEL = env_bool("HOSTWERK_DOMAIN_AUTO_CANCEL")
+
 # DNS: where zones are published, and what every zone gets from Hostwerk rather than its records.
 # "none" keeps zones in the database only; "powerdns" publishes them through the PowerDNS API.
 HOSTWERK_DNS_PUBLISHER = env_str("HOSTWERK_DNS_PUBLISHER", "none")

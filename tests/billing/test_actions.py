@@ -55,18 +55,19 @@ def single_line_invoice(**item_values) -> Invoice:
 @pytest.mark.parametrize(
     ("cycle", "period_end"),
     [
-        (BillingCycle.MONTHLY, datetime.date(2026, 4, 14)),
-        (BillingCycle.QUARTERLY, datetime.date(2026, 6, 14)),
-        (BillingCycle.SEMIANNUALLY, datetime.date(2026, 9, 14)),
-        (BillingCycle.ANNUALLY, datetime.date(2027, 3, 14)),
-        (BillingCycle.BIENNIALLY, datetime.date(2028, 3, 14)),
-        (BillingCycle.TRIENNIALLY, datetime.date(2029, 3, 14)),
+        (BillingCycle.MONTHLY, datetime.date(2026, 4, 15)),
+        (BillingCycle.QUARTERLY, datetime.date(2026, 6, 15)),
+        (BillingCycle.SEMIANNUALLY, datetime.date(2026, 9, 15)),
+        (BillingCycle.ANNUALLY, datetime.date(2027, 3, 15)),
+        (BillingCycle.BIENNIALLY, datetime.date(2028, 3, 15)),
+        (BillingCycle.TRIENNIALLY, datetime.date(2029, 3, 15)),
         (BillingCycle.ONE_TIME, None),
         (BillingCycle.FREE, None),
     ],
 )
 @pytest.mark.django_db
 def test_product_line_covers_one_billing_cycle_from_the_order_date(cycle, period_end):
+    # Half-open: the period ends on the next period's first day, printed as the day before.
     line = single_line_invoice(billing_cycle=cycle).lines.get()
     assert (line.period_start, line.period_end) == (PLACED, period_end)
 
@@ -74,9 +75,9 @@ def test_product_line_covers_one_billing_cycle_from_the_order_date(cycle, period
 @pytest.mark.parametrize(
     ("kind", "years", "period_end"),
     [
-        (ItemKind.DOMAIN_REGISTER, 1, datetime.date(2027, 3, 14)),
-        (ItemKind.DOMAIN_REGISTER, 3, datetime.date(2029, 3, 14)),
-        (ItemKind.DOMAIN_TRANSFER, 2, datetime.date(2028, 3, 14)),
+        (ItemKind.DOMAIN_REGISTER, 1, datetime.date(2027, 3, 15)),
+        (ItemKind.DOMAIN_REGISTER, 3, datetime.date(2029, 3, 15)),
+        (ItemKind.DOMAIN_TRANSFER, 2, datetime.date(2028, 3, 15)),
     ],
 )
 @pytest.mark.django_db

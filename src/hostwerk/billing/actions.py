@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
+from hostwerk.billing.settlement import invoice_settle
 from hostwerk.billing.vat import VatRateMissing, VatTreatment, line_vat, vat_treatment
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
@@ -35,13 +36,61 @@ def _client_address(client: Client) -> str:
     return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def _line(
+def client_vat_treatment(client: Client, *, on: datetime.date) -> VatTreatment:
+    """The VAT of the client's invoices on `on`, its note worded in the client's language."""
+    # The invoice is the client's document: its texts are written in the client's language.
+    try:
+        with translation.override(client.language):
+            return vat_treatment(country=client.country.code, vat_number=client.vat_number, on=on)
+    except VatRateMissing:
+        # A refusal is for the person invoicing: ask again to word it in their language.
+        vat_treatment(country=client.country.code, vat_number=client.vat_number, on=on)
+        raise
+
+
+def invoice_values(
+    *,
+    client: Client,
+    treatment: VatTreatment,
+    issued_on: datetime.date,
+    due_on: datetime.date,
+    lines: list[InvoiceLine],
+) -> dict:
+    """The fields of a new invoice: VAT, totals of `lines`, and the client's details frozen."""
+    subtotal = sum((line.amount for line in lines), ZERO)
+    vat_amount = sum((line.vat_amount for line in lines), ZERO)
+    return {
+        "year": issued_on.year,
+        "client": client,
+        "status": InvoiceStatus.UNPAID,
+        "issued_on": issued_on,
+        "due_on": due_on,
+        "vat_scheme": treatment.scheme,
+        "vat_country": treatment.country,
+        "vat_rate": treatment.rate,
+        "vat_note": treatment.note[:255],
+        "subtotal": subtotal,
+        "vat_amount": vat_amount,
+        "total": subtotal + vat_amount,
+        "currency": settings.CURRENCY,
+        "client_name": client.full_name,
+        "client_company": client.company,
+        "client_address": _client_address(client),
+        "client_country": client.country.code,
+        "client_vat_number": client.vat_number,
+        "client_email": client.email,
+    }
+
+
+def invoice_line_build(
     *,
     position: int,
     description: str,
     unit_price: Decimal,
     treatment: VatTreatment,
     order_item: OrderItem | None = None,
+    service_id: int | None = None,
+    domain_id: int | None = None,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
     quantity: Decimal = Decimal(1),
@@ -50,6 +99,8 @@ def _line(
     return InvoiceLine(
         position=position,
         order_item=order_item,
+        service_id=service_id,
+        domain_id=domain_id,
         description=description[:255],
         period_start=period_start,
         period_end=period_end,
@@ -69,7 +120,7 @@ def _lines_for_order_item(
         period_end = period_end_for_cycle(start, item.billing_cycle)
     description = item.description
     lines = [
-        _line(
+        invoice_line_build(
             position=position,
             order_item=item,
             description=description,
@@ -82,7 +133,7 @@ def _lines_for_order_item(
     if item.setup_fee:
         # A setup fee is charged once and covers no period.
         lines.append(
-            _line(
+            invoice_line_build(
                 position=position + 1,
                 order_item=item,
                 description=_("Setup fee: %(description)s") % {"description": description},
@@ -124,48 +175,25 @@ def invoice_create_for_order(
     client = order.client
     issued_on = issued_on or clock.today()
     period_start = clock.local_day(order.created_at)
-    # The invoice is the client's document: its texts are written in the client's language.
-    try:
-        with translation.override(client.language):
-            treatment = vat_treatment(
-                country=client.country.code, vat_number=client.vat_number, on=issued_on
-            )
-    except VatRateMissing:
-        # A refusal is for the person invoicing: ask again to word it in their language.
-        vat_treatment(country=client.country.code, vat_number=client.vat_number, on=issued_on)
-        raise
+    treatment = client_vat_treatment(client, on=issued_on)
     with translation.override(client.language):
         lines: list[InvoiceLine] = []
         for item in items:
             lines += _lines_for_order_item(
                 item, start=period_start, treatment=treatment, position=len(lines) + 1
             )
-    subtotal = sum((line.amount for line in lines), ZERO)
-    vat_amount = sum((line.vat_amount for line in lines), ZERO)
     sequence, number = invoice_number_take(year=issued_on.year)
     invoice = Invoice.objects.create(
         number=number,
-        year=issued_on.year,
         sequence=sequence,
-        client=client,
         order=order,
-        status=InvoiceStatus.UNPAID,
-        issued_on=issued_on,
-        due_on=issued_on + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DUE_DAYS),
-        vat_scheme=treatment.scheme,
-        vat_country=treatment.country,
-        vat_rate=treatment.rate,
-        vat_note=treatment.note[:255],
-        subtotal=subtotal,
-        vat_amount=vat_amount,
-        total=subtotal + vat_amount,
-        currency=settings.CURRENCY,
-        client_name=client.full_name,
-        client_company=client.company,
-        client_address=_client_address(client),
-        client_country=client.country.code,
-        client_vat_number=client.vat_number,
-        client_email=client.email,
+        **invoice_values(
+            client=client,
+            treatment=treatment,
+            issued_on=issued_on,
+            due_on=issued_on + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DUE_DAYS),
+            lines=lines,
+        ),
     )
     for line in lines:
         line.invoice = invoice
@@ -218,6 +246,7 @@ def invoice_mark_paid(
         changes=changes,
         data={"total": invoice.total},
     )
+    invoice_settle(actor=actor, invoice=invoice, today=today)
     return invoice
 
 
@@ -246,6 +275,9 @@ def invoice_cancel(*, actor: Actor, invoice: Invoice, reason: str = "") -> Invoi
         },
     )
     invoice.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    # Its periods are no longer charged: the next billing run invoices them anew, unless staff
+    # move the service's due date (to skip a period) or end the service.
+    invoice.lines.update(void=True)
     audit_record(
         actor=actor,
         action="invoice.cancel",

@@ -1,8 +1,11 @@
-"""Invoices and their lines, the per-year invoice counter, and VAT rates per country."""
+"""Invoices, credit notes and their lines, the per-year counters, VAT rates per country, and the
+records that make each billing transition happen once: a period invoiced (a line), a due date
+moved (DueDateMove), a reminder sent (InvoiceReminder), a registry renewal (DomainRenewal)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -13,6 +16,11 @@ class InvoiceStatus(models.TextChoices):
     UNPAID = "unpaid", _("unpaid")  # issued and waiting for payment
     PAID = "paid", _("paid")  # payment received; final, never cancelled afterwards
     CANCELLED = "cancelled", _("cancelled")  # withdrawn before payment; keeps its number
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("invoice")
+    CREDIT_NOTE = "credit_note", _("credit note")  # corrects an issued invoice; negative amounts
 
 
 class VatScheme(models.TextChoices):
@@ -32,6 +40,19 @@ class Invoice(models.Model):
     """An issued invoice. Amounts and the client's details are frozen at issue time."""
 
     number = models.CharField(_("invoice number"), max_length=20, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    # A credit note names the invoice it corrects; the original's number and date are printed.
+    credited_invoice = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("credited invoice"),
+    )
+    credit_reason = models.TextField(_("reason for the credit note"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence in the year"))
     client = models.ForeignKey(
@@ -85,7 +106,9 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-year", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_sequence_per_year")
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="invoice_sequence_per_kind_and_year"
+            )
         ]
         indexes = [
             models.Index(fields=["status", "-year", "-sequence"], name="invoice_status_number"),
@@ -106,6 +129,10 @@ class Invoice(models.Model):
     def is_unpaid(self) -> bool:
         return self.status == InvoiceStatus.UNPAID
 
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
@@ -118,10 +145,40 @@ class InvoiceLine(models.Model):
         related_name="invoice_lines",
         verbose_name=_("order item"),
     )
+    # The service or domain whose period the line charges; a paid line moves its due date.
+    service = models.ForeignKey(
+        "provisioning.Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice_lines",
+        verbose_name=_("service"),
+    )
+    domain = models.ForeignKey(
+        "domains.Domain",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice_lines",
+        verbose_name=_("domain"),
+    )
+    # The line of the original invoice that a credit-note line corrects.
+    credits_line = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited_by",
+        verbose_name=_("credits line"),
+    )
     description = models.CharField(_("description"), max_length=255)
+    # Periods are half-open: from period_start up to (not including) period_end, which is the
+    # next period's start and the next due date. Printed as "1 Jan - 31 Jan".
     period_start = models.DateField(_("period from"), null=True, blank=True)
     # Empty for one-time charges: they cover no period.
     period_end = models.DateField(_("period until"), null=True, blank=True)
+    # A line of a cancelled invoice no longer charges its period, which can then be invoiced anew.
+    void = models.BooleanField(_("void"), default=False)
     quantity = models.DecimalField(_("quantity"), max_digits=9, decimal_places=2, default=1)
     unit_price = MoneyField(_("unit price"))
     amount = MoneyField(_("amount excluding VAT"))
@@ -131,6 +188,24 @@ class InvoiceLine(models.Model):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position", "id"]
+        constraints = [
+            # One charge per service (and per domain) per period: a second billing run, an
+            # overlapping worker or a retry cannot invoice the same period twice.
+            models.UniqueConstraint(
+                fields=["service", "period_start"],
+                condition=Q(void=False, service__isnull=False, period_start__isnull=False),
+                name="one_line_per_service_period",
+            ),
+            models.UniqueConstraint(
+                fields=["domain", "period_start"],
+                condition=Q(void=False, domain__isnull=False, period_start__isnull=False),
+                name="one_line_per_domain_period",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "period_start"], name="invoiceline_service_period"),
+            models.Index(fields=["domain", "period_start"], name="invoiceline_domain_period"),
+        ]
 
     def __str__(self) -> str:
         return self.description
@@ -148,6 +223,197 @@ class InvoiceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class CreditNoteCounter(models.Model):
+    """The last credit-note number of a year: credit notes have a gapless series of their own."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("credit note counter")
+        verbose_name_plural = _("credit note counters")
+
+    def __str__(self) -> str:
+        return f"C{self.year}: {self.last_number}"
+
+
+class DueDateMove(models.Model):
+    """A paid line moved its service's or domain's next due date from one day to the next.
+
+    The unique constraints make the move happen once: paying twice, a repeated webhook or a
+    second worker finds the row and moves nothing.
+    """
+
+    line = models.OneToOneField(InvoiceLine, on_delete=models.PROTECT, related_name="due_move")
+    service = models.ForeignKey(
+        "provisioning.Service",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="due_moves",
+    )
+    domain = models.ForeignKey(
+        "domains.Domain", null=True, blank=True, on_delete=models.CASCADE, related_name="due_moves"
+    )
+    from_date = models.DateField(_("from"))
+    to_date = models.DateField(_("to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("due date move")
+        verbose_name_plural = _("due date moves")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "from_date"],
+                condition=Q(service__isnull=False),
+                name="one_due_move_per_service_period",
+            ),
+            models.UniqueConstraint(
+                fields=["domain", "from_date"],
+                condition=Q(domain__isnull=False),
+                name="one_due_move_per_domain_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_date} → {self.to_date}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("payment reminder")
+    OVERDUE_1 = "overdue_1", _("first overdue notice")
+    OVERDUE_2 = "overdue_2", _("second overdue notice")
+    OVERDUE_3 = "overdue_3", _("third overdue notice")
+
+
+class InvoiceReminder(models.Model):
+    """A reminder or overdue notice sent for an invoice; each kind once (unique)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    email = models.ForeignKey(
+        "notifications.OutgoingEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice reminder")
+        verbose_name_plural = _("invoice reminders")
+        ordering = ["invoice", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind"], name="one_reminder_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.kind}"
+
+
+class RenewalStatus(models.TextChoices):
+    PENDING = "pending", _("to be sent to the registry")
+    DONE = "done", _("renewed at the registry")
+    FAILED = "failed", _("failed; retried by the next billing run")
+
+
+class DomainRenewal(models.Model):
+    """A paid domain period to be renewed at the registry; one per domain and period."""
+
+    domain = models.ForeignKey("domains.Domain", on_delete=models.CASCADE, related_name="renewals")
+    line = models.OneToOneField(InvoiceLine, on_delete=models.PROTECT, related_name="renewal")
+    period_start = models.DateField(_("period from"))
+    years = models.PositiveSmallIntegerField(_("years"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RenewalStatus.choices, default=RenewalStatus.PENDING
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("domain renewal")
+        verbose_name_plural = _("domain renewals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "period_start"], name="one_renewal_per_domain_period"
+            )
+        ]
+        indexes = [models.Index(fields=["status"], name="domainrenewal_status")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.period_start}"
+
+
+class CancellationWhen(models.TextChoices):
+    END_OF_PERIOD = "end_of_period", _("at the end of the paid period")
+    NOW = "now", _("immediately")
+
+
+class CancellationStatus(models.TextChoices):
+    PENDING = "pending", _("requested")
+    DONE = "done", _("carried out")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class CancellationRequest(models.Model):
+    """A client's or staff member's request to end a service; at most one open per service."""
+
+    service = models.ForeignKey(
+        "provisioning.Service", on_delete=models.CASCADE, related_name="cancellation_requests"
+    )
+    when = models.CharField(_("when"), max_length=20, choices=CancellationWhen.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    # The day the service ends: the end of its paid period, or the day of the request.
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CancellationStatus.choices,
+        default=CancellationStatus.PENDING,
+    )
+    requested_by = models.CharField(_("requested by"), max_length=200)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cancellation request")
+        verbose_name_plural = _("cancellation requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status="pending"),
+                name="one_open_cancellation_per_service",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "ends_on"], name="cancellation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.when}"
+
+
+class BillingRun(models.Model):
+    """One run of the daily billing work for a day, with its summary."""
+
+    run_date = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_by = models.CharField(_("started by"), max_length=200)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.run_date}"
 
 
 class VatRate(models.Model):

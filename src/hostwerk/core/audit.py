@@ -94,7 +94,7 @@ def apply_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, l
     return changes
 
 
-def audit_record(
+def audit_build(
     *,
     actor: Actor,
     action: str,
@@ -103,8 +103,8 @@ def audit_record(
     changes: dict[str, list[Any]] | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call inside the action's transaction, so both land or neither."""
-    return AuditEvent.objects.create(
+    """One audit event, not saved yet: for batch work that writes many with one bulk insert."""
+    return AuditEvent(
         actor=actor.user,
         actor_kind=actor.kind,
         actor_label=actor.label[:200],
@@ -119,3 +119,20 @@ def audit_record(
         changes=changes or {},
         data=_json_value(data or {}),
     )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    client: Client | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event. Call inside the action's transaction, so both land or neither."""
+    event = audit_build(
+        actor=actor, action=action, obj=obj, client=client, changes=changes, data=data
+    )
+    event.save()
+    return event

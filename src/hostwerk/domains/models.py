@@ -91,6 +91,20 @@ class Domain(models.Model):
     last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     # "<expiry date>/<days before>" of the expiry reminders sent, so each is sent once per term.
     expiry_reminders = models.JSONField(default=list, blank=True)
+    # Billing: the first day not yet paid for (usually the expiry day), the yearly price (empty =
+    # the TLD's renewal price) and whether the client wants the domain to lapse.
+    next_due_date = models.DateField(_("next due date"), null=True, blank=True)
+    recurring_amount = models.DecimalField(
+        _("renewal price per year"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the TLD's renewal price."),
+    )
+    do_not_renew = models.BooleanField(
+        _("do not renew"), default=False, help_text=_("Not invoiced again; lapses at expiry.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -104,6 +118,7 @@ class Domain(models.Model):
             models.Index(fields=["registrar", "status"], name="domain_registrar_status"),
             models.Index(fields=["expires_at"], name="domain_expiry"),
             models.Index(fields=["last_synced_at"], name="domain_last_synced"),
+            models.Index(fields=["status", "next_due_date"], name="domain_status_due"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hostwerk.billing.periods import add_months
+from hostwerk.billing.settlement import order_lines_attach
 from hostwerk.catalog.models import CYCLE_MONTHS
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor
@@ -167,7 +168,12 @@ class ServiceHandler(ItemHandler):
                 status=ServiceStatus.ACTIVE,
                 activated_at=timezone.now(),
                 next_due_date=add_months(today, months) if months else None,
+                billing_anchor_day=today.day if months else None,
             )
+            if months:
+                # Due from the start of the period the order invoice charges; moved to its end
+                # when that invoice is paid (now or later).
+                order_lines_attach(actor=actor, service=service, order_item_id=item.pk)
             service.refresh_from_db()
             item_mark_accepted(
                 actor=actor,

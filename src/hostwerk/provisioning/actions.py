@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor, audit_record
-from hostwerk.provisioning.models import Service, ServiceStatus
+from hostwerk.provisioning.models import Service, ServiceStatus, SuspendReason
 from hostwerk.provisioning.modules import module_for
 from hostwerk.provisioning.modules.plesk import generate_password
 
@@ -40,6 +40,7 @@ def _set_status(
         obj=service,
         client=service.client,
         changes={"status": [old, new]},
+        data={key: str(value) for key, value in fields.items() if key == "suspend_reason"},
     )
     service.refresh_from_db()
     return service
@@ -52,7 +53,11 @@ def _on_server(service: Service, operation: str, **arguments) -> None:
         getattr(module, operation)(service, **arguments)
 
 
-def service_suspend(*, actor: Actor, service: Service) -> Service:
+def service_suspend(
+    *, actor: Actor, service: Service, reason: str = SuspendReason.STAFF
+) -> Service:
+    """Switch the service off on its server. An "overdue" suspension is lifted by the payment;
+    one made by staff stays until staff lift it."""
     service = _require_status(service, (ServiceStatus.ACTIVE,), _("suspended"))
     _on_server(service, "suspend")
     return _set_status(
@@ -61,6 +66,7 @@ def service_suspend(*, actor: Actor, service: Service) -> Service:
         old=ServiceStatus.ACTIVE,
         new=ServiceStatus.SUSPENDED,
         action="service.suspend",
+        suspend_reason=SuspendReason(reason),
     )
 
 
@@ -73,6 +79,7 @@ def service_unsuspend(*, actor: Actor, service: Service) -> Service:
         old=ServiceStatus.SUSPENDED,
         new=ServiceStatus.ACTIVE,
         action="service.unsuspend",
+        suspend_reason="",
     )
 
 

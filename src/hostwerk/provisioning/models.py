@@ -84,6 +84,11 @@ class ServiceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")  # never created; the order item was cancelled
 
 
+class SuspendReason(models.TextChoices):
+    OVERDUE = "overdue", _("overdue payment")  # lifted by the payment
+    STAFF = "staff", _("suspended by staff")  # stays until staff lift it
+
+
 class Service(models.Model):
     """A product instance for a client, usually on a server (a Plesk subscription)."""
 
@@ -121,7 +126,21 @@ class Service(models.Model):
     )
     billing_cycle = models.CharField(_("billing cycle"), max_length=20)
     recurring_amount = models.DecimalField(_("recurring amount"), max_digits=12, decimal_places=2)
+    # The first day not yet paid for: a paid renewal moves it to the end of its period.
     next_due_date = models.DateField(_("next due date"), null=True, blank=True)
+    # The day of the month the service was first due on: 31 Jan → 28 Feb → 31 Mar, never drifting.
+    billing_anchor_day = models.PositiveSmallIntegerField(
+        _("billing day of the month"), null=True, blank=True
+    )
+    suspend_reason = models.CharField(
+        _("reason for the suspension"), max_length=20, choices=SuspendReason.choices, blank=True
+    )
+    no_suspend_until = models.DateField(
+        _("do not suspend until"),
+        null=True,
+        blank=True,
+        help_text=_("Unpaid invoices do not suspend the service before this day."),
+    )
     username = models.CharField(_("login"), max_length=64, blank=True)
     password = EncryptedTextField(_("password"), blank=True)
     password_shown_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +159,7 @@ class Service(models.Model):
             models.Index(fields=["client", "status"], name="service_client_status"),
             models.Index(fields=["server", "status"], name="service_server_status"),
             models.Index(fields=["status", "-created_at"], name="service_status_time"),
+            models.Index(fields=["status", "next_due_date"], name="service_status_due"),
         ]
 
     def __str__(self) -> str:

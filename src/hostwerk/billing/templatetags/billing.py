@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import date as date_filter
 
+from hostwerk.billing.periods import period_last_day
 from hostwerk.billing.vat import format_rate
 
 register = template.Library()
@@ -21,10 +22,13 @@ def vat_percentage(rate: Decimal | None) -> str:
 
 @register.filter
 def invoice_period(line) -> str:
-    """Start and end date joined by an en dash, or the start date alone for a one-time charge."""
+    """First and last day joined by an en dash, or the start date alone for a one-time charge.
+
+    Periods are stored half-open (the end is the next period's first day); the last day printed
+    is the day before."""
     if line.period_start is None:
         return ""
     start = date_filter(line.period_start, "DATE_FORMAT")
     if line.period_end is None:
         return start
-    return f"{start} \u2013 {date_filter(line.period_end, 'DATE_FORMAT')}"
+    return f"{start} \u2013 {date_filter(period_last_day(line.period_end), 'DATE_FORMAT')}"

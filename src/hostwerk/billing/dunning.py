@@ -1,0 +1,110 @@
+"""Payment reminders and overdue notices: one reminder before the due date, up to three notices
+after it. Each is recorded as an InvoiceReminder, unique per invoice and kind, in the transaction
+that queues the e-mail: a second run, an overlapping worker or a retry sends nothing again.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from hostwerk.billing.actions import invoice_url
+from hostwerk.billing.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceReminder,
+    InvoiceStatus,
+    ReminderKind,
+)
+from hostwerk.core.audit import Actor, audit_record
+from hostwerk.notifications.actions import email_queue
+
+OVERDUE_KINDS = (ReminderKind.OVERDUE_1, ReminderKind.OVERDUE_2, ReminderKind.OVERDUE_3)
+
+
+def _unpaid() -> QuerySet[Invoice]:
+    return Invoice.objects.filter(
+        status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE
+    ).select_related("client")
+
+
+def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]:
+    """(invoice, kind, days overdue) of every reminder or notice to send on `day`.
+
+    A run that missed days sends only the latest notice that applies, never a pile of them; a
+    notice is not sent when a later one went out already.
+    """
+    due: list[tuple[Invoice, ReminderKind, int]] = []
+    before = datetime.timedelta(days=settings.HOSTWERK_REMINDER_DAYS_BEFORE_DUE)
+    if settings.HOSTWERK_REMINDER_DAYS_BEFORE_DUE > 0:
+        for invoice in (
+            _unpaid()
+            .filter(due_on__gt=day, due_on__lte=day + before)
+            .exclude(reminders__isnull=False)
+        ):
+            due.append((invoice, ReminderKind.BEFORE_DUE, 0))
+    notice_days = settings.HOSTWERK_OVERDUE_NOTICE_DAYS
+    if not notice_days:
+        return due
+    earliest = day - datetime.timedelta(days=notice_days[0])
+    candidates = _unpaid().filter(due_on__lte=earliest).prefetch_related("reminders")
+    for invoice in candidates:
+        overdue = (day - invoice.due_on).days
+        latest = max(index for index, days in enumerate(notice_days) if overdue >= days)
+        sent = {reminder.kind for reminder in invoice.reminders.all()}
+        if any(kind in sent for kind in OVERDUE_KINDS[latest:]):
+            continue
+        due.append((invoice, OVERDUE_KINDS[latest], overdue))
+    return due
+
+
+def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, day) -> bool:
+    client = invoice.client
+    if not client.email:
+        return False
+    try:
+        with transaction.atomic():
+            reminder = InvoiceReminder.objects.create(invoice=invoice, kind=kind, sent_on=day)
+            email = email_queue(
+                template="invoice_reminder"
+                if kind == ReminderKind.BEFORE_DUE
+                else "invoice_overdue",
+                to=client.email,
+                language=client.language,
+                client=client,
+                obj=invoice,
+                context={
+                    "invoice": invoice,
+                    "client": client,
+                    "url": invoice_url(invoice),
+                    "seller_name": settings.HOSTWERK_SELLER_NAME,
+                    "days_overdue": overdue,
+                    "notice": OVERDUE_KINDS.index(kind) + 1 if kind in OVERDUE_KINDS else 0,
+                    "suspend_days": settings.HOSTWERK_SUSPEND_DAYS_OVERDUE,
+                },
+            )
+            InvoiceReminder.objects.filter(pk=reminder.pk).update(email=email)
+            audit_record(
+                actor=actor,
+                action="invoice.reminder",
+                obj=invoice,
+                client=client,
+                data={"kind": kind, "email": email.pk, "days_overdue": overdue},
+            )
+    except IntegrityError:
+        return False  # sent by another run already
+    return True
+
+
+def reminders_send(*, actor: Actor, day: datetime.date, errors: list[dict]) -> int:
+    """Send the reminders and overdue notices due on `day`; return how many were sent."""
+    sent = 0
+    for invoice, kind, overdue in reminders_due(day):
+        try:
+            sent += _send(actor=actor, invoice=invoice, kind=kind, overdue=overdue, day=day)
+        except Exception as error:  # one failing e-mail does not stop the others
+            errors.append({"step": "reminders", "object": invoice.number, "error": str(error)})
+    return sent
