@@ -11,11 +11,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from hostwerk.api.auth import require_staff
+from hostwerk.api.errors import field_error
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
-from hostwerk.billing.models import Invoice, InvoiceStatus
+from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
+from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
 
 router = Router(tags=["invoices"])
 
@@ -31,6 +34,8 @@ class BillingAddressOut(Schema):
 class InvoiceOut(Schema):
     id: int
     number: str
+    kind: InvoiceKind
+    credited_invoice_id: int | None
     client_id: int
     order_id: int | None
     status: str
@@ -62,8 +67,12 @@ class InvoiceOut(Schema):
 class InvoiceLineOut(Schema):
     id: int
     order_item_id: int | None
+    service_id: int | None
+    domain_id: int | None
+    credits_line_id: int | None
     description: str
     period_start: datetime.date | None
+    # Half-open: the first day after the period, which is the next due date.
     period_end: datetime.date | None
     quantity: Decimal
     unit_price: Decimal
@@ -73,6 +82,7 @@ class InvoiceLineOut(Schema):
 
 class InvoiceDetailOut(InvoiceOut):
     lines: list[InvoiceLineOut]
+    credit_reason: str
 
     @staticmethod
     def resolve_lines(obj: Invoice) -> list:
@@ -87,6 +97,16 @@ class CancelIn(Schema):
     reason: str = ""
 
 
+class CreditLineIn(Schema):
+    invoice_line_id: int
+    amount: Decimal | None = None
+
+
+class CreditNoteIn(Schema):
+    lines: list[CreditLineIn] | None = None
+    reason: str
+
+
 def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
     """The invoice if the token may see it; 404 otherwise (also for another client's)."""
     if request.user.is_staff:
@@ -99,14 +119,19 @@ def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
 @router.get("", response=list[InvoiceOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_invoices(
-    request: HttpRequest, status: InvoiceStatus | None = None, client_id: int | None = None
+    request: HttpRequest,
+    status: InvoiceStatus | None = None,
+    client_id: int | None = None,
+    kind: InvoiceKind | None = None,
 ):
     if request.user.is_staff:
-        return queries.invoice_list(status=status or "", client_id=client_id)
+        return queries.invoice_list(status=status or "", kind=kind or "", client_id=client_id)
     if request.client is None:
         return Invoice.objects.none()
     # A client token sees its own invoices only; a client_id filter cannot widen that.
-    invoices = queries.invoice_list_for_client(client=request.client, status=status or "")
+    invoices = queries.invoice_list_for_client(
+        client=request.client, status=status or "", kind=kind or ""
+    )
     if client_id is not None and client_id != request.client.pk:
         return invoices.none()
     return invoices
@@ -137,3 +162,29 @@ def cancel_invoice(request: HttpRequest, invoice_id: int, payload: CancelIn):
     except InvoiceRefused as refused:
         raise HttpError(409, refused.message)
     return queries.invoice_get(invoice_id=invoice_id)
+
+
+@router.post("/{invoice_id}/credit-notes", response={201: InvoiceDetailOut})
+def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNoteIn):
+    """Credit lines of a paid invoice (all of them when `lines` is null) with a credit note."""
+    require_staff(request)
+    invoice = get_object_or_404(Invoice, pk=invoice_id)
+    lines = (
+        None
+        if payload.lines is None
+        else [
+            CreditRequest(line_id=line.invoice_line_id, amount=line.amount)
+            for line in payload.lines
+        ]
+    )
+    try:
+        note = credit_note_create(
+            actor=request.actor, invoice=invoice, lines=lines, reason=payload.reason
+        )
+    except CreditNoteInvalid as invalid:
+        if invalid.field == "invoice":
+            raise HttpError(409, invalid.message) from None
+        *within, field = invalid.field.split(".")
+        location = ("body", *(int(part) if part.isdigit() else part for part in within))
+        raise field_error(field, invalid.message, prefix=location) from None
+    return Status(201, queries.invoice_get(invoice_id=note.pk))

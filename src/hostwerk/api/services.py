@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -10,8 +11,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from hostwerk.api.auth import require_staff
+from hostwerk.api.errors import field_error
+from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
+from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
 from hostwerk.core.errors import HostwerkError
 from hostwerk.provisioning.actions import (
     ServiceRefused,
@@ -37,6 +42,9 @@ class ServiceOut(Schema):
     billing_cycle: str
     recurring_amount: Decimal
     next_due_date: str | None
+    billing_anchor_day: int | None
+    suspend_reason: str
+    no_suspend_until: datetime.date | None
     username: str
     remote_customer_id: str
     remote_service_id: str
@@ -44,6 +52,29 @@ class ServiceOut(Schema):
     @staticmethod
     def resolve_next_due_date(obj: Service) -> str | None:
         return obj.next_due_date.isoformat() if obj.next_due_date else None
+
+
+class ServiceBillingIn(Schema):
+    """Only the fields given are changed; `no_suspend_until: null` removes the exemption."""
+
+    next_due_date: datetime.date | None = None
+    recurring_amount: Decimal | None = None
+    billing_cycle: str | None = None
+    no_suspend_until: datetime.date | None = None
+
+
+class CancellationIn(Schema):
+    when: Literal["end_of_period", "now"] = "end_of_period"
+    reason: str = ""
+
+
+class CancellationOut(Schema):
+    id: int
+    service_id: int
+    when: str
+    ends_on: datetime.date
+    status: str
+    reason: str
 
 
 class ServiceActionIn(Schema):
@@ -96,3 +127,30 @@ def service_action(request: HttpRequest, service_id: int, payload: ServiceAction
     except HostwerkError as error:
         raise HttpError(502, str(error)) from None
     return {"service": Service.objects.get(pk=service.pk), "password": password}
+
+
+@router.patch("/{service_id}", response=ServiceOut)
+def update_service_billing(request: HttpRequest, service_id: int, payload: ServiceBillingIn):
+    """Staff: set the next due date, recurring amount, billing cycle or "do not suspend until"."""
+    require_staff(request)
+    service = get_object_or_404(services_visible(request), pk=service_id)
+    try:
+        service_billing_update(
+            actor=request.actor, service=service, values=payload.dict(exclude_unset=True)
+        )
+    except ServiceBillingInvalid as invalid:
+        raise field_error(invalid.field, invalid.message) from None
+    return services_visible(request).get(pk=service.pk)
+
+
+@router.post("/{service_id}/cancellation", response={201: CancellationOut})
+def request_cancellation(request: HttpRequest, service_id: int, payload: CancellationIn):
+    """End the service at the end of its paid period or now (client or staff)."""
+    service = get_object_or_404(services_visible(request), pk=service_id)
+    try:
+        cancellation = cancellation_request(
+            actor=request.actor, service=service, when=payload.when, reason=payload.reason
+        )
+    except CancellationRefused as refused:
+        raise HttpError(409, refused.message) from None
+    return Status(201, cancellation)

@@ -1,11 +1,16 @@
-"""Forms of the billing screens: the staff invoice filters, mark paid, cancel."""
+"""Forms of the billing screens: invoice filters, mark paid, cancel, credit notes, a service's
+billing, cancellation requests and the billing run."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hostwerk.billing.models import InvoiceStatus
+from hostwerk.billing.credit_notes import CreditRequest
+from hostwerk.billing.models import CancellationWhen, InvoiceStatus
+from hostwerk.catalog.models import BillingCycle
 
 
 class DateInput(forms.DateInput):
@@ -55,3 +60,86 @@ class InvoiceCancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the audit trail and shown on the invoice page for staff."),
     )
+
+
+class ServiceBillingForm(forms.Form):
+    """Staff: how a service is billed. Changes go through service_billing_update (audited)."""
+
+    next_due_date = forms.DateField(
+        label=_("Next due date"),
+        widget=DateInput,
+        help_text=_(
+            "The first day not paid for yet; its day of the month becomes the billing day."
+        ),
+    )
+    recurring_amount = forms.DecimalField(
+        label=_("Recurring amount"), min_value=0, max_digits=12, decimal_places=2
+    )
+    billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=BillingCycle.choices)
+    no_suspend_until = forms.DateField(
+        label=_("Do not suspend until"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Unpaid invoices do not suspend the service before this day."),
+    )
+
+
+class CancellationForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=CancellationWhen.choices,
+        initial=CancellationWhen.END_OF_PERIOD,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BillingRunForm(forms.Form):
+    day = forms.DateField(
+        label=_("Day"),
+        widget=DateInput,
+        help_text=_("The run invoices, reminds and suspends as on this day."),
+    )
+
+
+class CreditNoteForm(forms.Form):
+    """One amount field per line of the invoice (empty: not credited) and the reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoice_lines = list(lines)
+        for line in self.invoice_lines:
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=line.description,
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=12,
+                decimal_places=2,
+            )
+
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.invoice_lines]
+
+    def credit_requests(self) -> list[CreditRequest]:
+        return [
+            CreditRequest(line_id=line.pk, amount=self.cleaned_data[f"line_{line.pk}"])
+            for line in self.invoice_lines
+            if self.cleaned_data.get(f"line_{line.pk}") is not None
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound and not any(
+            cleaned.get(f"line_{line.pk}") is not None for line in self.invoice_lines
+        ):
+            raise forms.ValidationError(_("Enter the amount to credit for at least one line."))
+        return cleaned

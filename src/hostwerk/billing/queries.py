@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django_countries.fields import Country
 
-from hostwerk.billing.models import Invoice, InvoiceLine
+from hostwerk.billing.models import (
+    CancellationRequest,
+    CancellationStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+)
 from hostwerk.clients.models import Client
+from hostwerk.core import clock
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.money import ZERO
 
 # What list rows show comes from the invoice's own snapshot columns: no joins per row.
 LIST_ORDERING = ("-year", "-sequence")
@@ -20,6 +29,7 @@ LIST_ORDERING = ("-year", "-sequence")
 def invoice_list(
     *,
     status: str = "",
+    kind: str = "",
     client_id: int | None = None,
     query: str = "",
     issued_from: datetime.date | None = None,
@@ -28,6 +38,8 @@ def invoice_list(
     invoices = Invoice.objects.all()
     if status:
         invoices = invoices.filter(status=status)
+    if kind:
+        invoices = invoices.filter(kind=kind)
     if client_id is not None:
         invoices = invoices.filter(client_id=client_id)
     if issued_from is not None:
@@ -46,7 +58,7 @@ def invoice_list(
 
 
 def _with_lines(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    return invoices.select_related("client", "order").prefetch_related(
+    return invoices.select_related("client", "order", "credited_invoice").prefetch_related(
         Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id"))
     )
 
@@ -56,10 +68,14 @@ def invoice_get(*, invoice_id: int) -> Invoice:
     return get_object_or_404(_with_lines(Invoice.objects.all()), pk=invoice_id)
 
 
-def invoice_list_for_client(*, client: Client, status: str = "") -> QuerySet[Invoice]:
+def invoice_list_for_client(
+    *, client: Client, status: str = "", kind: str = ""
+) -> QuerySet[Invoice]:
     invoices = Invoice.objects.filter(client=client)
     if status:
         invoices = invoices.filter(status=status)
+    if kind:
+        invoices = invoices.filter(kind=kind)
     return invoices.order_by(*LIST_ORDERING)
 
 
@@ -90,4 +106,37 @@ def invoice_seller() -> dict[str, object]:
         "vat_number": settings.HOSTWERK_SELLER_VAT_NUMBER,
         "coc_number": settings.HOSTWERK_SELLER_COC_NUMBER,
         "iban": settings.HOSTWERK_SELLER_IBAN,
+    }
+
+
+def service_open_cancellation(*, service) -> CancellationRequest | None:
+    return CancellationRequest.objects.filter(
+        service=service, status=CancellationStatus.PENDING
+    ).first()
+
+
+def service_invoice_lines(*, service) -> QuerySet[InvoiceLine]:
+    """The service's charged periods, newest first, with their invoices (one query)."""
+    return (
+        InvoiceLine.objects.filter(service=service)
+        .select_related("invoice")
+        .order_by("-period_start", "-id")
+    )
+
+
+def client_balance(*, client: Client) -> dict:
+    """What the client owes: the open total, the overdue part, and the next due day."""
+    today = clock.today()
+    unpaid = Invoice.objects.filter(
+        client=client, status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE
+    )
+    totals = unpaid.aggregate(
+        open=Sum("total"),
+        overdue=Sum("total", filter=Q(due_on__lt=today)),
+        next_due=Min("due_on"),
+    )
+    return {
+        "open": totals["open"] or ZERO,
+        "overdue": totals["overdue"] or ZERO,
+        "next_due": totals["next_due"],
     }

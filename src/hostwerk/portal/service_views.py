@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.billing import queries as billing_queries
+from hostwerk.billing.forms import CancellationForm
+from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
 from hostwerk.core.errors import HostwerkError
 from hostwerk.portal.decorators import client_required
 from hostwerk.provisioning import queries
@@ -32,11 +36,48 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("reveal") == "1":
         password = service_reveal_password(actor=request.actor, service=service)
         service.refresh_from_db()
+    return _detail(request, service, password=password)
+
+
+def _detail(request: HttpRequest, service, *, password=None, cancellation_form=None):
     return render(
         request,
         "portal/services/detail.html",
-        {"nav": "services", "service": service, "password": password},
+        {
+            "nav": "services",
+            "service": service,
+            "password": password,
+            "cancellation": billing_queries.service_open_cancellation(service=service),
+            "cancellation_form": cancellation_form or CancellationForm(),
+        },
+        status=422 if cancellation_form is not None else 200,
     )
+
+
+@require_POST
+@client_required
+def service_cancel(request: HttpRequest, service_id: int) -> HttpResponse:
+    """The client asks to end the service, at the end of the paid period or now."""
+    service = queries.service_get_for_client(client=request.client, service_id=service_id)
+    form = CancellationForm(request.POST)
+    if form.is_valid():
+        try:
+            cancellation = cancellation_request(
+                actor=request.actor,
+                service=service,
+                when=form.cleaned_data["when"],
+                reason=form.cleaned_data["reason"],
+            )
+        except CancellationRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Your cancellation is received: the service ends on %(day)s.")
+                % {"day": date_format(cancellation.ends_on, "DATE_FORMAT")},
+            )
+            return redirect("portal:service_detail", service_id=service.pk)
+    return _detail(request, service, cancellation_form=form)
 
 
 @require_POST
@@ -56,8 +97,4 @@ def service_password_reset(request: HttpRequest, service_id: int) -> HttpRespons
             "Your new password is shown below, once. Write it down or store it in a password manager."
         ),
     )
-    return render(
-        request,
-        "portal/services/detail.html",
-        {"nav": "services", "service": service, "password": password},
-    )
+    return _detail(request, service, password=password)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
     path("services/", service_views.service_list, name="service_list"),
     path("services/<int:service_id>/", service_views.service_detail, name="service_detail"),
+    path("services/<int:service_id>/cancel/", service_views.service_cancel, name="service_cancel"),
     path(
         "services/<int:service_id>/password/",
         service_views.service_password_reset,

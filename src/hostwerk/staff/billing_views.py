@@ -15,7 +15,12 @@ from hostwerk.billing.actions import (
     invoice_mark_paid,
     invoice_send_email,
 )
-from hostwerk.billing.forms import InvoiceCancelForm, InvoiceFilterForm, InvoicePaidForm
+from hostwerk.billing.forms import (
+    CreditNoteForm,
+    InvoiceCancelForm,
+    InvoiceFilterForm,
+    InvoicePaidForm,
+)
 from hostwerk.core import clock
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
@@ -41,23 +46,34 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = queries.invoice_get(invoice_id=invoice_id)
+def invoice_detail_page(
+    request: HttpRequest, invoice, *, credit_form: CreditNoteForm | None = None
+) -> HttpResponse:
+    """The staff invoice page; with a credit-note form that was refused, shown open again."""
+    lines = invoice.lines.all()
     return render(
         request,
         "staff/billing/detail.html",
         {
             "nav": "billing",
             "invoice": invoice,
-            "lines": invoice.lines.all(),
+            "lines": lines,
             "seller": queries.invoice_seller(),
             "events": queries.invoice_audit_trail(invoice=invoice)[:50],
             "paid_form": InvoicePaidForm(initial={"paid_on": clock.today()}),
             "cancel_form": InvoiceCancelForm(),
+            "credit_form": credit_form or CreditNoteForm(lines=lines),
+            "credit_form_open": credit_form is not None,
+            "credit_notes": invoice.credit_notes.order_by("-year", "-sequence"),
             "today": clock.today(),
         },
+        status=422 if credit_form is not None else 200,
     )
+
+
+@staff_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return invoice_detail_page(request, queries.invoice_get(invoice_id=invoice_id))
 
 
 @require_POST

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from hostwerk.billing.models import Invoice, InvoiceStatus
+from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from hostwerk.billing.queries import client_balance
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core import clock
@@ -76,6 +77,10 @@ def client_overview(*, client: Client) -> dict[str, Any]:
         "orders": list(client.orders.order_by("-created_at")[:10]),
         "open_invoices": list(
             client.invoices.filter(status=InvoiceStatus.UNPAID).order_by("due_on")[:10]
+        ),
+        "balance": client_balance(client=client),
+        "credit_notes": list(
+            client.invoices.filter(kind=InvoiceKind.CREDIT_NOTE).order_by("-year", "-sequence")[:10]
         ),
     }
 

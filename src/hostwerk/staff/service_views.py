@@ -48,18 +48,34 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def service_detail_context(service, *, billing_form=None, cancellation_form=None) -> dict:
+    """The staff service page: facts, billing (form and open cancellation), audit trail."""
+    from hostwerk.billing import queries as billing_queries
+    from hostwerk.billing.forms import CancellationForm, ServiceBillingForm
+
+    return {
+        "nav": "services",
+        "service": service,
+        "events": queries.service_audit_trail(service=service)[:50],
+        "billing_form": billing_form
+        or ServiceBillingForm(
+            initial={
+                "next_due_date": service.next_due_date,
+                "recurring_amount": service.recurring_amount,
+                "billing_cycle": service.billing_cycle,
+                "no_suspend_until": service.no_suspend_until,
+            }
+        ),
+        "cancellation_form": cancellation_form or CancellationForm(),
+        "cancellation": billing_queries.service_open_cancellation(service=service),
+        "billing_lines": billing_queries.service_invoice_lines(service=service)[:10],
+    }
+
+
 @staff_required
 def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     service = queries.service_get(service_id=service_id)
-    return render(
-        request,
-        "staff/services/detail.html",
-        {
-            "nav": "services",
-            "service": service,
-            "events": queries.service_audit_trail(service=service)[:50],
-        },
-    )
+    return render(request, "staff/services/detail.html", service_detail_context(service))
 
 
 ACTIONS = {
