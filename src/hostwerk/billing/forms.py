@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.billing.credit_notes import CreditRequest
-from hostwerk.billing.models import CancellationWhen, InvoiceStatus
+from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
+from hostwerk.billing.models import CancellationRequest, CancellationWhen, InvoiceStatus
 from hostwerk.catalog.models import BillingCycle
 
 
@@ -97,6 +98,21 @@ class CancellationForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def submit(self, *, actor, service) -> CancellationRequest | None:
+        """Request the cancellation; None (with the refusal on the form) when it cannot be."""
+        if not self.is_valid():
+            return None
+        try:
+            return cancellation_request(
+                actor=actor,
+                service=service,
+                when=self.cleaned_data["when"],
+                reason=self.cleaned_data["reason"],
+            )
+        except CancellationRefused as refused:
+            self.add_error(None, refused.message)
+            return None
 
 
 class BillingRunForm(forms.Form):

@@ -30,7 +30,7 @@ from hostwerk.billing.models import (
 )
 from hostwerk.billing.numbering import invoice_numbers_take
 from hostwerk.billing.periods import cycle_months, period_end_after_months
-from hostwerk.billing.vat import VatTreatment
+from hostwerk.billing.vat import VatRateMissing, VatTreatment
 from hostwerk.catalog.models import BillingCycle, DomainAction
 from hostwerk.clients.models import Client
 from hostwerk.core.audit import Actor, audit_build
@@ -194,13 +194,18 @@ def _drafts(
     for charge in charges:
         by_client[charge.client_id].append(charge)
     drafts = []
+    # VAT depends on the country, whether there is a VAT number, and (for its note) the language.
+    treatments: dict[tuple[str, bool, str], VatTreatment] = {}
     for client_id, client_charges in by_client.items():
         client = clients[client_id]
+        key = (client.country.code, bool(client.vat_number), client.language)
         try:
-            treatment = client_vat_treatment(client, on=day)
-        except Exception as error:  # a missing VAT rate stops this client, not the run
+            if key not in treatments:
+                treatments[key] = client_vat_treatment(client, on=day)
+        except VatRateMissing as error:  # a missing VAT rate stops this client, not the run
             errors.append({"step": "invoices", "object": client.number, "error": str(error)})
             continue
+        treatment = treatments[key]
         client_charges.sort(key=lambda charge: (charge.period_start, charge.description()))
         with translation.override(client.language):
             lines = [

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.billing import queries as billing_queries
 from hostwerk.billing.forms import CancellationForm
-from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
 from hostwerk.core.errors import HostwerkError
 from hostwerk.portal.decorators import client_required
 from hostwerk.provisioning import queries
@@ -60,23 +59,14 @@ def service_cancel(request: HttpRequest, service_id: int) -> HttpResponse:
     """The client asks to end the service, at the end of the paid period or now."""
     service = queries.service_get_for_client(client=request.client, service_id=service_id)
     form = CancellationForm(request.POST)
-    if form.is_valid():
-        try:
-            cancellation = cancellation_request(
-                actor=request.actor,
-                service=service,
-                when=form.cleaned_data["when"],
-                reason=form.cleaned_data["reason"],
-            )
-        except CancellationRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(
-                request,
-                _("Your cancellation is received: the service ends on %(day)s.")
-                % {"day": date_format(cancellation.ends_on, "DATE_FORMAT")},
-            )
-            return redirect("portal:service_detail", service_id=service.pk)
+    cancellation = form.submit(actor=request.actor, service=service)
+    if cancellation is not None:
+        messages.success(
+            request,
+            _("Your cancellation is received: the service ends on %(day)s.")
+            % {"day": date_format(cancellation.ends_on, "DATE_FORMAT")},
+        )
+        return redirect("portal:service_detail", service_id=service.pk)
     return _detail(request, service, cancellation_form=form)
 
 

@@ -18,11 +18,7 @@ from hostwerk.billing.forms import (
     CreditNoteForm,
     ServiceBillingForm,
 )
-from hostwerk.billing.lifecycle import (
-    CancellationRefused,
-    cancellation_request,
-    cancellation_withdraw,
-)
+from hostwerk.billing.lifecycle import cancellation_withdraw
 from hostwerk.billing.models import BillingRun, CancellationRequest
 from hostwerk.billing.run import billing_preview
 from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
@@ -113,22 +109,12 @@ def service_billing(request: HttpRequest, service_id: int) -> HttpResponse:
 def service_cancellation(request: HttpRequest, service_id: int) -> HttpResponse:
     service = service_queries.service_get(service_id=service_id)
     form = CancellationForm(request.POST)
-    if form.is_valid():
-        try:
-            cancellation = cancellation_request(
-                actor=request.actor,
-                service=service,
-                when=form.cleaned_data["when"],
-                reason=form.cleaned_data["reason"],
-            )
-        except CancellationRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(
-                request,
-                _("The service ends on %(day)s.") % {"day": cancellation.ends_on.isoformat()},
-            )
-            return redirect("staff:service_detail", service_id=service.pk)
+    cancellation = form.submit(actor=request.actor, service=service)
+    if cancellation is not None:
+        messages.success(
+            request, _("The service ends on %(day)s.") % {"day": cancellation.ends_on.isoformat()}
+        )
+        return redirect("staff:service_detail", service_id=service.pk)
     return _service_page(request, service, cancellation_form=form)
 
 
