@@ -332,3 +332,41 @@ def test_command_refuses_a_malformed_date_saying_how_to_write_it():
 def test_cron_runs_the_billing_once_a_day():
     job = {job.name: job for job in scheduled_jobs()}["billing.daily_run"]
     assert job.every == datetime.timedelta(days=1)
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or "postgres"
+    return f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_billing_processes_at_once_invoice_each_period_once():
+    """Two `hostwerk billing_run` processes for the same day, started together."""
+    import os
+    import subprocess
+    import sys
+
+    ensure_vat_rates()
+    clients = [ClientFactory() for _ in range(10)]
+    for client in clients:
+        for _ in range(3):
+            due_service(client=client, next_due_date=D(2027, 3, 10))
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    command = [sys.executable, "-m", "hostwerk.cli", "billing_run", "--date", "2027-03-01"]
+    processes = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    summaries = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        summaries.append(json.loads(out.strip().splitlines()[-1]))
+    assert sum(summary["invoices_created"] for summary in summaries) == 10
+    assert InvoiceLine.objects.count() == 30
+    assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(range(1, 11))

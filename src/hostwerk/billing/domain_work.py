@@ -48,7 +48,7 @@ def domain_renewal_carry_out(*, actor: Actor, renewal: DomainRenewal) -> bool:
     """Renew one paid domain year at the registry; True when it is renewed (now or before)."""
     with transaction.atomic():
         renewal = (
-            DomainRenewal.objects.select_for_update()
+            DomainRenewal.objects.select_for_update(of=("self",))
             .select_related("domain__tld", "domain__registrar", "domain__client")
             .get(pk=renewal.pk)
         )
