@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
-from hostwerk.billing.settlement import invoice_settle
 from hostwerk.billing.vat import VatRateMissing, VatTreatment, line_vat, vat_treatment
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
@@ -236,18 +235,24 @@ def invoice_mark_paid(
         raise InvoiceRefused(
             _("The payment date cannot be in the future."), code="paid_on_in_future"
         )
-    changes = apply_changes(invoice, {"status": InvoiceStatus.PAID, "paid_on": paid_on})
-    invoice.save(update_fields=["status", "paid_on", "updated_at"])
     audit_record(
         actor=actor,
         action="invoice.mark_paid",
         obj=invoice,
         client=invoice.client,
-        changes=changes,
+        changes={
+            "status": [invoice.status, InvoiceStatus.PAID],
+            "paid_on": [invoice.paid_on, paid_on],
+        },
         data={"total": invoice.total},
     )
-    invoice_settle(actor=actor, invoice=invoice, today=today)
-    return invoice
+    # The open amount is booked as one payment; its reference makes a second "mark paid" (a
+    # double click, a retry) book nothing more.
+    from hostwerk.billing.payments import invoice_pay_in_full
+
+    return invoice_pay_in_full(
+        actor=actor, invoice=invoice, paid_on=paid_on, reference=f"mark-paid-{invoice.pk}"
+    )
 
 
 @transaction.atomic

@@ -88,6 +88,8 @@ class Invoice(models.Model):
     subtotal = MoneyField(_("subtotal"), default=0)
     vat_amount = MoneyField(_("VAT"), default=0)
     total = MoneyField(_("total"), default=0)
+    # Payments less refunds, kept with the invoice (under its row lock) so lists need no sums.
+    amount_paid = MoneyField(_("paid"), default=0)
     currency = models.CharField(_("currency"), max_length=3)
 
     # The client as invoiced: later changes to the client do not rewrite an issued invoice.
@@ -132,6 +134,12 @@ class Invoice(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
+
+    @property
+    def amount_due(self):
+        if self.status != InvoiceStatus.UNPAID or self.is_credit_note:
+            return self.total * 0
+        return max(self.total - self.amount_paid, self.total * 0)
 
 
 class InvoiceLine(models.Model):
@@ -223,6 +231,91 @@ class InvoiceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", _("payment")
+    REFUND = "refund", _("refund")
+    CHARGEBACK = "chargeback", _("chargeback")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")
+    IDEAL = "ideal", _("iDEAL")
+    DIRECT_DEBIT = "direct_debit", _("direct debit")
+    CASH = "cash", _("cash")
+    CREDIT = "credit", _("client credit")
+    OTHER = "other", _("other")
+
+
+class Payment(models.Model):
+    """Money in (a payment) or out (a refund, a chargeback) for an invoice: the payment ledger.
+
+    Unique on (provider, reference, kind): a repeated webhook, a second worker or a form sent
+    twice books nothing twice.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PaymentKind.choices, default=PaymentKind.PAYMENT
+    )
+    amount = MoneyField(_("amount"))  # positive; the kind says which way it goes
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    provider = models.CharField(_("provider"), max_length=30, default="manual")
+    reference = models.CharField(_("reference"), max_length=100)
+    paid_on = models.DateField(_("date"))
+    actor_label = models.CharField(_("booked by"), max_length=200)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["invoice", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "reference", "kind"], name="one_payment_per_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.reference}"
+
+
+class CreditEntry(models.Model):
+    """A change of a client's credit: an overpayment adds to it, paying an invoice from it takes
+    from it. The balance is the sum; each entry is unique to its cause."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="credit_entries"
+    )
+    amount = MoneyField(_("amount"))  # positive: credit added; negative: credit used
+    payment = models.OneToOneField(
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_entry",
+        verbose_name=_("from payment"),
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+        verbose_name=_("used for invoice"),
+    )
+    description = models.CharField(_("description"), max_length=255)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit entry")
+        verbose_name_plural = _("credit entries")
+        ordering = ["client", "-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "created_at"], name="credit_client_time")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.amount}"
 
 
 class CreditNoteCounter(models.Model):

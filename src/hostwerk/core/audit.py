@@ -116,7 +116,7 @@ def audit_build(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=str(obj)[:255] if obj is not None else "",
-        changes=changes or {},
+        changes=_json_value(changes or {}),
         data=_json_value(data or {}),
     )
 
