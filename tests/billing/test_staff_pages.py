@@ -35,7 +35,9 @@ def test_client_users_get_403_on_staff_invoice_pages(client_a_web, client_a):
     invoice = InvoiceFactory(client=client_a)
     assert client_a_web.get(LIST).status_code == 403
     assert client_a_web.get(reverse("staff:invoice_detail", args=[invoice.pk])).status_code == 403
-    response = client_a_web.post(reverse("staff:invoice_mark_paid", args=[invoice.pk]))
+    response = client_a_web.post(
+        reverse("staff:invoice_payment_add", args=[invoice.pk]), payment_form(invoice)
+    )
     assert response.status_code == 403
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.UNPAID
@@ -148,7 +150,7 @@ def test_invoice_page_shows_seller_client_lines_vat_totals_and_audit_trail(staff
         "€ 135.00",
         "VAT reverse-charged: article 196 of Directive 2006/112/EC",
         "invoice.create",
-        "Mark paid",
+        "Add payment",
         "Cancel invoice",
         "Send again",
         "@media print",
@@ -157,10 +159,11 @@ def test_invoice_page_shows_seller_client_lines_vat_totals_and_audit_trail(staff
 
 
 @pytest.mark.django_db
-def test_paid_invoice_page_offers_no_mark_paid_or_cancel(staff_web):
+def test_paid_invoice_page_offers_a_refund_but_no_payment_or_cancel(staff_web):
     invoice = invoice_mark_paid(actor=SYSTEM, invoice=InvoiceFactory())
     html = staff_web.get(reverse("staff:invoice_detail", args=[invoice.pk])).content.decode()
-    assert "mark-paid-dialog" not in html
+    assert "Add payment" not in html
+    assert "Record refund" in html
     assert "cancel-dialog" not in html
     assert "Send again" in html
 
@@ -170,26 +173,61 @@ def test_unknown_invoice_is_404(staff_web):
     assert staff_web.get(reverse("staff:invoice_detail", args=[999999])).status_code == 404
 
 
+def payment_form(invoice, **values) -> dict:
+    return {
+        "kind": "payment",
+        "amount": str(invoice.total),
+        "method": "bank_transfer",
+        "reference": "",
+        "paid_on": "2026-01-05",
+        "token": "a" * 32,
+        **values,
+    }
+
+
 @pytest.mark.django_db
-def test_staff_marks_an_invoice_paid(staff_web, staff_user):
+def test_staff_books_the_full_amount_and_the_invoice_is_paid(staff_web, staff_user):
     invoice = InvoiceFactory()
-    url = reverse("staff:invoice_mark_paid", args=[invoice.pk])
-    response = staff_web.post(url, {"paid_on": "2026-01-05"}, follow=True)
-    assert f"Invoice {invoice.number} marked paid." in response.content.decode()
+    url = reverse("staff:invoice_payment_add", args=[invoice.pk])
+    response = staff_web.post(url, payment_form(invoice), follow=True)
+    assert f"Invoice {invoice.number} is paid." in response.content.decode()
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_on) == (InvoiceStatus.PAID, datetime.date(2026, 1, 5))
-    assert AuditEvent.objects.get(action="invoice.mark_paid").actor == staff_user
+    assert invoice.amount_paid == invoice.total
+    event = AuditEvent.objects.get(action="invoice.payment")
+    assert event.actor == staff_user
+    assert event.data["reference"] == "form-" + "a" * 32
 
 
 @pytest.mark.django_db
-def test_mark_paid_without_a_date_is_refused(staff_web):
+def test_the_same_payment_form_sent_twice_books_once(staff_web):
+    invoice = InvoiceFactory()
+    url = reverse("staff:invoice_payment_add", args=[invoice.pk])
+    form = payment_form(invoice, amount="10.00")
+    staff_web.post(url, form)
+    response = staff_web.post(url, form, follow=True)
+    assert "was booked before; nothing was booked again" in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("10.00")
+    assert invoice.payments.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_payment_keeps_what_was_typed_and_names_the_field(staff_web):
     invoice = InvoiceFactory()
     response = staff_web.post(
-        reverse("staff:invoice_mark_paid", args=[invoice.pk]), {"paid_on": "yesterday"}, follow=True
+        reverse("staff:invoice_payment_add", args=[invoice.pk]),
+        payment_form(invoice, amount="-5", reference="NL12 statement 7", paid_on="yesterday"),
     )
-    assert "Enter the date the payment was received." in response.content.decode()
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "NL12 statement 7" in html
+    assert "Ensure this value is greater than or equal to 0.01." in html
+    assert "Enter a valid date." in html
+    assert "hw-open-on-load" in html or 'getElementById("payment-dialog")' in html
     invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
+    assert (invoice.status, invoice.amount_paid) == (InvoiceStatus.UNPAID, Decimal("0.00"))
+    assert not invoice.payments.exists()
 
 
 @pytest.mark.django_db
@@ -237,5 +275,5 @@ def test_sending_a_cancelled_invoice_is_refused(staff_web):
 @pytest.mark.django_db
 def test_invoice_actions_only_accept_post(staff_web):
     invoice = InvoiceFactory()
-    for name in ("invoice_mark_paid", "invoice_cancel", "invoice_send"):
+    for name in ("invoice_payment_add", "invoice_cancel", "invoice_send"):
         assert staff_web.get(reverse(f"staff:{name}", args=[invoice.pk])).status_code == 405

@@ -114,18 +114,20 @@ def test_staff_open_the_invoice_list_and_an_invoice_and_mark_it_paid(page, scree
     screenshots.save(page, "billing-invoice-print-en")
     page.emulate_media(media="screen")
 
-    page.click("button:has-text('Mark paid')")
-    dialog = page.locator("#mark-paid-dialog")
+    page.click("button:has-text('Add payment')")
+    dialog = page.locator("#payment-dialog")
     dialog.wait_for(state="visible")
     # Wait for Bootstrap's fade-in to finish, so the screenshot shows the dialog, not a blend.
     page.wait_for_function(
-        "getComputedStyle(document.querySelector('#mark-paid-dialog')).opacity === '1'"
+        "getComputedStyle(document.querySelector('#payment-dialog')).opacity === '1'"
     )
-    screenshots.save(page, "billing-invoice-mark-paid-en")
+    assert dialog.locator("input[name=amount]").input_value() == "149.98"
+    dialog.locator("input[name=reference]").fill("Bank statement 2026-01 line 4")
+    screenshots.save(page, "billing-invoice-add-payment-en")
     dialog.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert f"Invoice {invoice.number} marked paid." in page.inner_text(".alert-success")
-    assert "invoice.mark_paid" in page.inner_text("main")
+    assert f"Invoice {invoice.number} is paid." in page.inner_text(".alert-success")
+    assert "Bank statement 2026-01 line 4" in page.inner_text("#payments")
     assert page.locator("button:has-text('Cancel invoice')").count() == 0
 
 

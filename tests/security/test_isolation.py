@@ -55,6 +55,11 @@ API_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/services/{service_id}/actions"): {"action": "suspend"},
     ("POST", "/api/v1/domains/{domain_id}/renew"): {"years": 1},
     ("POST", "/api/v1/invoices/{invoice_id}/credit-notes"): {"reason": "isolation"},
+    ("POST", "/api/v1/invoices/{invoice_id}/payments"): {
+        "amount": "1.00",
+        "method": "bank_transfer",
+        "reference": "isolation",
+    },
     ("POST", "/api/v1/domains/{domain_id}/nameservers"): {
         "nameservers": ["ns1.example.net", "ns2.example.net"]
     },

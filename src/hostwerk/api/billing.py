@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -18,7 +18,8 @@ from hostwerk.api.errors import field_error
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
-from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentKind, PaymentMethod
+from hostwerk.billing.payments import PaymentInvalid, payment_book
 
 router = Router(tags=["invoices"])
 
@@ -51,6 +52,8 @@ class InvoiceOut(Schema):
     subtotal: Decimal
     vat_amount: Decimal
     total: Decimal
+    amount_paid: Decimal = Field(description="Paid so far: payments minus refunds.")
+    amount_due: Decimal = Field(description="What is still to be paid; 0 once paid or cancelled.")
     billing_address: BillingAddressOut
 
     @staticmethod
@@ -91,6 +94,32 @@ class InvoiceDetailOut(InvoiceOut):
 
 class MarkPaidIn(Schema):
     paid_on: datetime.date | None = None
+
+
+class PaymentIn(Schema):
+    amount: Decimal = Field(
+        description="Including VAT, e.g. 12.50; more than is open becomes credit."
+    )
+    method: PaymentMethod
+    reference: str = Field(
+        description="The payment's reference (bank statement line, transaction id). A reference "
+        "booked before books nothing again: the existing payment is returned with 200."
+    )
+    paid_on: datetime.date | None = Field(None, description="Default: today.")
+    kind: PaymentKind = Field(PaymentKind.PAYMENT, description="payment, refund or chargeback.")
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice_id: int
+    kind: PaymentKind
+    amount: Decimal
+    method: PaymentMethod
+    provider: str
+    reference: str
+    paid_on: datetime.date
+    actor_label: str
+    created_at: datetime.datetime
 
 
 class CancelIn(Schema):
@@ -188,3 +217,32 @@ def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNot
         location = ("body", *(int(part) if part.isdigit() else part for part in within))
         raise field_error(field, invalid.message, prefix=location) from None
     return Status(201, queries.invoice_get(invoice_id=note.pk))
+
+
+@router.get("/{invoice_id}/payments", response=list[PaymentOut])
+def list_payments(request: HttpRequest, invoice_id: int):
+    """The payments, refunds and chargebacks booked on the invoice, oldest first."""
+    invoice = invoice_for_request(request, invoice_id)
+    return list(queries.invoice_payments(invoice=invoice))
+
+
+@router.post("/{invoice_id}/payments", response={200: PaymentOut, 201: PaymentOut})
+def add_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn):
+    """Book a payment (or refund) received outside Hostwerk's payment provider (staff only)."""
+    require_staff(request)
+    invoice = get_object_or_404(Invoice, pk=invoice_id)
+    try:
+        booking = payment_book(
+            actor=request.actor,
+            invoice=invoice,
+            amount=payload.amount,
+            method=payload.method,
+            reference=payload.reference,
+            kind=payload.kind,
+            paid_on=payload.paid_on,
+        )
+    except PaymentInvalid as invalid:
+        if invalid.field == "invoice":
+            raise HttpError(409, invalid.message) from None
+        raise field_error(invalid.field, invalid.message) from None
+    return Status(201 if booking.created else 200, booking.payment)

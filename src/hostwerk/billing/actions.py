@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from hostwerk.billing.numbering import invoice_number_take
+from hostwerk.billing.payments import credit_apply, invoice_pay_in_full
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
+from hostwerk.billing.queries import credit_balance
 from hostwerk.billing.vat import VatRateMissing, VatTreatment, line_vat, vat_treatment
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
@@ -210,6 +212,9 @@ def invoice_create_for_order(
             "lines": len(lines),
         },
     )
+    if credit_balance(client) > 0:
+        credit_apply(actor=actor, client=client)
+        invoice.refresh_from_db()
     return invoice
 
 
@@ -248,8 +253,6 @@ def invoice_mark_paid(
     )
     # The open amount is booked as one payment; its reference makes a second "mark paid" (a
     # double click, a retry) book nothing more.
-    from hostwerk.billing.payments import invoice_pay_in_full
-
     return invoice_pay_in_full(
         actor=actor, invoice=invoice, paid_on=paid_on, reference=f"mark-paid-{invoice.pk}"
     )

@@ -19,15 +19,12 @@ from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.vat import line_vat
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor, audit_record
+from hostwerk.core.errors import InputInvalid
 from hostwerk.core.money import ZERO, round_money
 
 
-class CreditNoteInvalid(InvoiceRefused):
+class CreditNoteInvalid(InvoiceRefused, InputInvalid):
     """The credit note asked for does not fit the invoice; `field` says which input is wrong."""
-
-    def __init__(self, message: str, *, field: str, code: str = "invalid") -> None:
-        super().__init__(message, code=code)
-        self.field = field
 
 
 @dataclass(frozen=True)

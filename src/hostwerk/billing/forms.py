@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hostwerk.billing.credit_notes import CreditRequest
 from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
-from hostwerk.billing.models import CancellationRequest, CancellationWhen, InvoiceStatus
+from hostwerk.billing.models import (
+    CancellationRequest,
+    CancellationWhen,
+    InvoiceStatus,
+    PaymentKind,
+    PaymentMethod,
+)
 from hostwerk.catalog.models import BillingCycle
 
 
@@ -49,8 +55,44 @@ class InvoiceFilterForm(forms.Form):
         }
 
 
-class InvoicePaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Payment received on"), widget=DateInput)
+class PaymentForm(forms.Form):
+    """Staff: money received for an invoice, or refunded. The hidden token is drawn when the page
+    is shown, so the same form sent twice (a double click, a reload) books one payment."""
+
+    kind = forms.ChoiceField(
+        label=_("Booking"),
+        choices=[(PaymentKind.PAYMENT, _("Payment received")), (PaymentKind.REFUND, _("Refund"))],
+        initial=PaymentKind.PAYMENT,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_(
+            "Including VAT. Less than the open amount leaves the rest open; more becomes the client's credit."
+        ),
+    )
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[
+            (value, label)
+            for value, label in PaymentMethod.choices
+            if value != PaymentMethod.CREDIT
+        ],
+        initial=PaymentMethod.BANK_TRANSFER,
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=100,
+        help_text=_("E.g. the bank statement line. A reference booked before is not booked again."),
+    )
+    paid_on = forms.DateField(label=_("Date"), widget=DateInput)
+    token = forms.CharField(max_length=40, widget=forms.HiddenInput)
+
+    def booking_reference(self) -> str:
+        return self.cleaned_data["reference"].strip() or f"form-{self.cleaned_data['token']}"
 
 
 class InvoiceCancelForm(forms.Form):

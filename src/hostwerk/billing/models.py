@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from hostwerk.core.money import MoneyField
+from hostwerk.core.money import ZERO, MoneyField
 
 
 class InvoiceStatus(models.TextChoices):
@@ -138,8 +138,8 @@ class Invoice(models.Model):
     @property
     def amount_due(self):
         if self.status != InvoiceStatus.UNPAID or self.is_credit_note:
-            return self.total * 0
-        return max(self.total - self.amount_paid, self.total * 0)
+            return ZERO
+        return max(self.total - self.amount_paid, ZERO)
 
 
 class InvoiceLine(models.Model):

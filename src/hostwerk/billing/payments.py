@@ -26,22 +26,19 @@ from hostwerk.billing.models import (
     PaymentKind,
     PaymentMethod,
 )
+from hostwerk.billing.queries import credit_balance
 from hostwerk.billing.settlement import invoice_settle
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor, apply_changes, audit_record
-from hostwerk.core.errors import HostwerkError
-from hostwerk.core.money import ZERO, round_money
+from hostwerk.core.errors import InputInvalid
+from hostwerk.core.money import round_money
 
 MAX_AMOUNT = Decimal("1000000000")
 
 
-class PaymentInvalid(HostwerkError):
+class PaymentInvalid(InputInvalid):
     """The payment cannot be booked as given; `field` names the input to fix."""
-
-    def __init__(self, message: str, *, field: str, code: str = "invalid") -> None:
-        super().__init__(message, code=code)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -61,10 +58,6 @@ def amount_clean(value, *, field: str = "amount") -> Decimal:
     if amount != round_money(amount):
         raise PaymentInvalid(_("Enter the amount with at most two decimals."), field=field)
     return amount
-
-
-def credit_balance(client: Client) -> Decimal:
-    return CreditEntry.objects.filter(client=client).aggregate(total=Sum("amount"))["total"] or ZERO
 
 
 def _paid(*, actor: Actor, invoice: Invoice, paid_on: datetime.date) -> None:

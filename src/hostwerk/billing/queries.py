@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django_countries.fields import Country
 
 from hostwerk.billing.models import (
     CancellationRequest,
     CancellationStatus,
+    CreditEntry,
     Invoice,
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    Payment,
 )
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
@@ -124,19 +127,38 @@ def service_invoice_lines(*, service) -> QuerySet[InvoiceLine]:
     )
 
 
+def credit_balance(client: Client) -> Decimal:
+    """The client's credit: overpayments in, invoices paid from it out."""
+    return CreditEntry.objects.filter(client=client).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
 def client_balance(*, client: Client) -> dict:
     """What the client owes: the open total, the overdue part, and the next due day."""
     today = clock.today()
     unpaid = Invoice.objects.filter(
         client=client, status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE
     )
+    open_amount = F("total") - F("amount_paid")
     totals = unpaid.aggregate(
-        open=Sum("total"),
-        overdue=Sum("total", filter=Q(due_on__lt=today)),
+        open=Sum(open_amount),
+        overdue=Sum(open_amount, filter=Q(due_on__lt=today)),
         next_due=Min("due_on"),
     )
     return {
         "open": totals["open"] or ZERO,
         "overdue": totals["overdue"] or ZERO,
         "next_due": totals["next_due"],
+        "credit": credit_balance(client),
     }
+
+
+def invoice_payments(*, invoice: Invoice) -> QuerySet[Payment]:
+    return invoice.payments.order_by("created_at", "id")
+
+
+def client_credit_entries(*, client: Client, limit: int = 20) -> list[CreditEntry]:
+    return list(
+        CreditEntry.objects.filter(client=client)
+        .select_related("invoice")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -30,6 +30,7 @@ from hostwerk.billing.lifecycle import (
     terminations_run,
 )
 from hostwerk.billing.models import BillingRun
+from hostwerk.billing.payments import credits_apply_all
 from hostwerk.billing.renewals import domains_due, renewal_invoices_create, services_due
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor
@@ -55,6 +56,8 @@ def billing_run(*, actor: Actor, day: datetime.date | None = None) -> dict[str, 
     with clock.frozen_at(day):
         domains_due_date_fill()
         invoices = renewal_invoices_create(actor=actor, day=day, errors=errors)
+        # Credit (overpayments) pays the new invoices before anyone is reminded of them.
+        credits_apply_all(actor=actor)
         reminders = reminders_send(actor=actor, day=day, errors=errors)
         suspended, unsuspended = suspensions_run(actor=actor, day=day, errors=errors)
         terminated = terminations_run(actor=actor, day=day, errors=errors)

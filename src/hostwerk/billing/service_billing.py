@@ -17,17 +17,15 @@ from django.utils.translation import gettext as _
 from hostwerk.billing.periods import cycle_months
 from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.audit import Actor, apply_changes, audit_record
-from hostwerk.core.errors import HostwerkError
+from hostwerk.core.errors import InputInvalid
 from hostwerk.core.money import round_money
 from hostwerk.provisioning.models import Service
 
 EDITABLE = ("next_due_date", "recurring_amount", "billing_cycle", "no_suspend_until")
 
 
-class ServiceBillingInvalid(HostwerkError):
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message, code="invalid")
-        self.field = field
+class ServiceBillingInvalid(InputInvalid):
+    """A service's billing values were refused."""
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

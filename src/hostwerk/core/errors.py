@@ -14,6 +14,15 @@ class HostwerkError(Exception):
         return self.message
 
 
+class InputInvalid(HostwerkError):
+    """An action refused its input; `field` names the input to fix (a form field, an API body
+    field, or a dotted path such as "lines.0.amount")."""
+
+    def __init__(self, message: str, *, field: str, code: str = "invalid") -> None:
+        super().__init__(message, code=code)
+        self.field = field
+
+
 class RemoteError(HostwerkError):
     """A call to an external system (Plesk, a registry, PowerDNS, SpamExperts) failed."""
 

@@ -8,9 +8,9 @@ urlpatterns = [
     path("", billing_views.invoice_list, name="invoice_list"),
     path("invoices/<int:invoice_id>/", billing_views.invoice_detail, name="invoice_detail"),
     path(
-        "invoices/<int:invoice_id>/paid/",
-        billing_views.invoice_mark_paid_view,
-        name="invoice_mark_paid",
+        "invoices/<int:invoice_id>/payments/",
+        billing_views.invoice_payment_add,
+        name="invoice_payment_add",
     ),
     path(
         "invoices/<int:invoice_id>/cancel/",

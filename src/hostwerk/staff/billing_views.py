@@ -1,6 +1,8 @@
-"""Staff billing screens: invoice list with filters, invoice page, mark paid, cancel, send again."""
+"""Staff billing screens: invoice list with filters, invoice page, payments, cancel, send again."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,15 +14,15 @@ from hostwerk.billing import queries
 from hostwerk.billing.actions import (
     InvoiceRefused,
     invoice_cancel,
-    invoice_mark_paid,
     invoice_send_email,
 )
 from hostwerk.billing.forms import (
     CreditNoteForm,
     InvoiceCancelForm,
     InvoiceFilterForm,
-    InvoicePaidForm,
+    PaymentForm,
 )
+from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core import clock
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
@@ -47,10 +49,16 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 def invoice_detail_page(
-    request: HttpRequest, invoice, *, credit_form: CreditNoteForm | None = None
+    request: HttpRequest,
+    invoice,
+    *,
+    credit_form: CreditNoteForm | None = None,
+    payment_form: PaymentForm | None = None,
 ) -> HttpResponse:
-    """The staff invoice page; with a credit-note form that was refused, shown open again."""
+    """The staff invoice page; with a credit-note or payment form that was refused, shown open
+    again with what was typed."""
     lines = invoice.lines.all()
+    refused = credit_form is not None or payment_form is not None
     return render(
         request,
         "staff/billing/detail.html",
@@ -60,14 +68,24 @@ def invoice_detail_page(
             "lines": lines,
             "seller": queries.invoice_seller(),
             "events": queries.invoice_audit_trail(invoice=invoice)[:50],
-            "paid_form": InvoicePaidForm(initial={"paid_on": clock.today()}),
+            "payment_form": payment_form
+            or PaymentForm(
+                initial={
+                    "kind": "payment" if invoice.amount_due else "refund",
+                    "amount": invoice.amount_due or None,
+                    "paid_on": clock.today(),
+                    "token": uuid.uuid4().hex,
+                }
+            ),
+            "payment_form_open": payment_form is not None,
+            "payments": queries.invoice_payments(invoice=invoice),
             "cancel_form": InvoiceCancelForm(),
             "credit_form": credit_form or CreditNoteForm(lines=lines),
             "credit_form_open": credit_form is not None,
             "credit_notes": invoice.credit_notes.order_by("-year", "-sequence"),
             "today": clock.today(),
         },
-        status=422 if credit_form is not None else 200,
+        status=422 if refused else 200,
     )
 
 
@@ -78,20 +96,39 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def invoice_mark_paid_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_payment_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get(invoice_id=invoice_id)
-    form = InvoicePaidForm(request.POST)
+    form = PaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter the date the payment was received."))
-        return redirect("staff:invoice_detail", invoice_id=invoice.pk)
+        return invoice_detail_page(request, invoice, payment_form=form)
+    data = form.cleaned_data
     try:
-        invoice_mark_paid(
-            actor=request.actor, invoice=invoice, paid_on=form.cleaned_data["paid_on"]
+        booking = payment_book(
+            actor=request.actor,
+            invoice=invoice,
+            amount=data["amount"],
+            method=data["method"],
+            reference=form.booking_reference(),
+            kind=data["kind"],
+            paid_on=data["paid_on"],
         )
-    except InvoiceRefused as refused:
-        messages.error(request, refused.message)
+    except PaymentInvalid as invalid:
+        form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+        return invoice_detail_page(request, invoice, payment_form=form)
+    if not booking.created:
+        messages.warning(
+            request,
+            _("This payment (reference %(reference)s) was booked before; nothing was booked again.")
+            % {"reference": booking.payment.reference},
+        )
+    elif booking.invoice.status == "paid" and data["kind"] == "payment":
+        messages.success(request, _("Invoice %(number)s is paid.") % {"number": invoice.number})
     else:
-        messages.success(request, _("Invoice %(number)s marked paid.") % {"number": invoice.number})
+        messages.success(
+            request,
+            _("Booked %(amount)s; %(due)s remains open.")
+            % {"amount": data["amount"], "due": booking.invoice.amount_due},
+        )
     return redirect("staff:invoice_detail", invoice_id=invoice.pk)
 
 
