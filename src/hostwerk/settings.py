@@ -7,6 +7,7 @@ and DEBUG. Every variable is listed with one line of explanation in `.env.exampl
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,19 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = os.environ.get(name) or default
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(
+            f"{name} must be an amount such as 100.00; got {value!r}"
+        ) from None
+    if not amount.is_finite():
+        raise ImproperlyConfigured(f"{name} must be an amount such as 100.00; got {value!r}")
+    return amount
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -278,6 +292,8 @@ HOSTWERK_SUSPEND_DAYS_OVERDUE = env_int("HOSTWERK_SUSPEND_DAYS_OVERDUE", 14)
 HOSTWERK_TERMINATE_DAYS_OVERDUE = env_int("HOSTWERK_TERMINATE_DAYS_OVERDUE", 0)  # 0 = never
 HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE = env_int("HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE", 14)
 HOSTWERK_DOMAIN_AUTO_CANCEL = env_bool("HOSTWERK_DOMAIN_AUTO_CANCEL")
+# Auto-accept after payment: a new client's first order above this total (incl. VAT) waits for staff.
+HOSTWERK_REVIEW_ABOVE = env_decimal("HOSTWERK_REVIEW_ABOVE", "100.00")
 
 # DNS: where zones are published, and what every zone gets from Hostwerk rather than its records.
 # "none" keeps zones in the database only; "powerdns" publishes them through the PowerDNS API.

@@ -82,6 +82,14 @@ class Product(models.Model):
         default="welcome_hosting",
         help_text=_("E-mail template sent when the service is ready; empty for none."),
     )
+    accept_when_paid = models.BooleanField(
+        _("accept automatically when paid"),
+        default=True,
+        help_text=_(
+            "A paid order with only such products is accepted without staff, unless a review "
+            "rule holds it. Off for products staff set up by hand."
+        ),
+    )
     active = models.BooleanField(_("for sale"), default=True)
     sort_order = models.PositiveIntegerField(_("order in the catalogue"), default=0)
 

@@ -73,7 +73,7 @@ class ClientContactForm(forms.ModelForm):
 
 class StaffClientForm(ClientContactForm):
     class Meta(ClientContactForm.Meta):
-        fields = [*CONTACT_FIELDS, "status", "notes"]
+        fields = [*CONTACT_FIELDS, "status", "notes", "review_orders"]
         widgets = {
             **ClientContactForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),

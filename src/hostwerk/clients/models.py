@@ -72,6 +72,11 @@ class Client(models.Model):
         _("status"), max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
     notes = models.TextField(_("notes"), blank=True)
+    review_orders = models.BooleanField(
+        _("orders need review by staff"),
+        default=False,
+        help_text=_("A paid order of this client is not accepted by itself; staff accept it."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

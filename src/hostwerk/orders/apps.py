@@ -6,3 +6,9 @@ class OrdersConfig(AppConfig):
     name = "hostwerk.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from hostwerk.billing.signals import invoice_paid
+        from hostwerk.orders.auto_accept import on_invoice_paid
+
+        invoice_paid.connect(on_invoice_paid, dispatch_uid="orders.accept_when_paid")

@@ -25,6 +25,14 @@ class OrderChannel(models.TextChoices):
     API = "api", _("API")  # placed through API v1
 
 
+class HoldReason(models.TextChoices):
+    """Why a paid order was not accepted by itself and waits for staff."""
+
+    CLIENT_REVIEW = "client_review", _("staff review this client's orders")
+    PRODUCT_MANUAL = "product_manual", _("a product in it is set up by staff")
+    FIRST_ORDER_ABOVE = "first_order_above", _("first order of a new client above the review limit")
+
+
 class Order(models.Model):
     number = models.PositiveIntegerField(_("order number"), unique=True, null=True)
     client = models.ForeignKey(
@@ -47,6 +55,9 @@ class Order(models.Model):
     send_invoice_email = models.BooleanField(_("send invoice e-mail"), default=True)
     total = MoneyField(_("total excluding VAT"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    hold_reason = models.CharField(
+        _("waiting for staff because"), max_length=30, choices=HoldReason.choices, blank=True
+    )
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
