@@ -60,10 +60,10 @@ def run(count: int, server) -> int:
     from django_tasks_db.models import DBTaskResult
 
     from hostwerk.core.audit import Actor
-    from hostwerk.dns.actions import zone_create
     from hostwerk.dns.models import PublishStatus, Zone
     from hostwerk.dns.tasks import publish_zone
     from hostwerk.provisioning.models import Server, ServerKind
+    from hostwerk.provisioning.zones import zone_create
 
     call_command("migrate", verbosity=0)
     Server.objects.create(

@@ -122,7 +122,7 @@ INSTALLED_APPS = [
     "hostwerk.api",
 ]
 if not PRODUCTION:
-    INSTALLED_APPS.append("hostwerk.sandbox")
+    INSTALLED_APPS += ["hostwerk.sandbox", "hostwerk.demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

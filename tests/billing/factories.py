@@ -10,10 +10,10 @@ import factory
 from django.apps import apps
 from django.utils import timezone
 
-from hostwerk.billing.actions import invoice_create_for_order
 from hostwerk.billing.models import Invoice, VatRate
 from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.audit import Actor
+from hostwerk.orders.invoicing import invoice_create_for_order
 from hostwerk.orders.models import ItemKind, Order, OrderChannel, OrderItem
 from tests.factories import ClientFactory, ProductFactory
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from hostwerk.billing.actions import (
     InvoiceRefused,
     invoice_cancel,
-    invoice_create_for_order,
     invoice_mark_paid,
     invoice_send_email,
 )
@@ -22,6 +21,7 @@ from hostwerk.clients.actions import client_update
 from hostwerk.core.audit import Actor
 from hostwerk.core.models import AuditEvent
 from hostwerk.notifications.models import OutgoingEmail
+from hostwerk.orders.invoicing import invoice_create_for_order
 from hostwerk.orders.models import ItemKind, ItemStatus
 from tests.billing.factories import (
     SYSTEM,

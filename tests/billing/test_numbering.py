@@ -6,9 +6,10 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from hostwerk.billing.actions import invoice_cancel, invoice_create_for_order
+from hostwerk.billing.actions import invoice_cancel
 from hostwerk.billing.models import Invoice, InvoiceCounter
 from hostwerk.billing.numbering import invoice_number_format
+from hostwerk.orders.invoicing import invoice_create_for_order
 from tests.billing.factories import (
     SYSTEM,
     InvoiceFactory,

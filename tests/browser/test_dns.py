@@ -5,8 +5,9 @@ record of its own zone. Zones are published to the real PowerDNS."""
 import pytest
 
 from hostwerk.core.audit import Actor
-from hostwerk.dns.actions import record_create, zone_create, zone_follow_hosting, zone_publish
+from hostwerk.dns.actions import record_create, zone_publish
 from hostwerk.dns.models import PublishStatus, Record, Zone
+from hostwerk.provisioning.zones import zone_create, zone_follow_hosting
 from tests.browser.conftest import log_in
 from tests.dns.factories import ForwardingServerFactory
 from tests.factories import (

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from hostwerk.core.audit import Actor
 from hostwerk.core.domain_names import parse_domain_name
-from hostwerk.dns.actions import zone_create, zone_publish_now
+from hostwerk.dns.actions import zone_publish_now
 from hostwerk.mail.actions import mailbox_create
 from hostwerk.mail.models import MailFilterStatus, ProviderMode, RequestChannel
 from hostwerk.orders.acceptance import order_accept
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.items import ItemRequest
+from hostwerk.provisioning.zones import zone_create
 from tests.browser.conftest import log_in
 from tests.dns.factories import ForwardingServerFactory
 from tests.factories import PASSWORD, ClientFactory, ClientUserFactory, StaffUserFactory

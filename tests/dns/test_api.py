@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hostwerk.dns.actions import zone_create
 from hostwerk.dns.models import Zone
+from hostwerk.provisioning.zones import zone_create
 from tests.dns.factories import RecordFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db

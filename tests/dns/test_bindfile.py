@@ -5,8 +5,9 @@ from __future__ import annotations
 import dns.zone
 import pytest
 
-from hostwerk.dns.actions import record_create, zone_create
+from hostwerk.dns.actions import record_create
 from hostwerk.dns.bindfile import hostmaster_name, soa_serial, zone_file
+from hostwerk.provisioning.zones import zone_create
 
 pytestmark = pytest.mark.django_db
 

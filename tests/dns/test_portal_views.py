@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from hostwerk.core.models import ActorKind
-from hostwerk.dns.actions import zone_create
 from hostwerk.dns.models import Zone, ZoneChange
+from hostwerk.provisioning.zones import zone_create
 from tests.dns.factories import RecordFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db

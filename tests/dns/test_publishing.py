@@ -14,16 +14,14 @@ from hostwerk.dns.actions import (
     record_create,
     record_delete,
     record_update,
-    zone_create,
     zone_delete,
-    zone_follow_forwarding,
-    zone_follow_hosting,
     zone_publish,
     zone_publish_now,
 )
 from hostwerk.dns.models import PublishStatus, Record, Zone
 from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
 from hostwerk.dns.tasks import publish_zone
+from hostwerk.provisioning.zones import zone_create, zone_follow_forwarding, zone_follow_hosting
 from hostwerk.sandbox.powerdns import free_port
 from tests.support.powerdns import dns_answer
 from tests.support.tasks import queued_task_paths, run_queued_tasks

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from hostwerk.dns.actions import record_create, zone_create, zone_follow_hosting
+from hostwerk.dns.actions import record_create
 from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneChangeAction, ZoneTemplateRecord
+from hostwerk.provisioning.zones import zone_create, zone_follow_hosting
 from tests.dns.factories import RecordFactory, ZoneFactory
 from tests.factories import ClientFactory
 

@@ -7,22 +7,24 @@ import pytest
 
 from hostwerk.core.models import AuditEvent
 from hostwerk.dns.actions import (
-    NoForwardingServer,
     ZoneExists,
     record_create,
     record_delete,
     record_update,
-    zone_create,
     zone_delete,
-    zone_ensure,
-    zone_follow_forwarding,
-    zone_follow_hosting,
     zone_point_to,
     zone_restore,
 )
 from hostwerk.dns.history import record_line, snapshot_diff
 from hostwerk.dns.models import PublishStatus, Record, Zone, ZoneChange, ZoneChangeAction
 from hostwerk.dns.validation import RecordInvalid
+from hostwerk.provisioning.zones import (
+    NoForwardingServer,
+    zone_create,
+    zone_ensure,
+    zone_follow_forwarding,
+    zone_follow_hosting,
+)
 from tests.dns.factories import ForwardingServerFactory
 from tests.factories import ClientFactory, ServerFactory
 from tests.support.tasks import queued_task_paths

@@ -18,15 +18,14 @@ from hostwerk.domains.actions import (
     domain_expiry_reminders_send,
     domain_nameservers_update,
     domain_register,
-    domain_registration_resend,
     domain_renew,
     domain_sync,
-    domain_transfer_resend,
     nameservers_clean,
     registrar_poll,
 )
 from hostwerk.domains.models import Domain, DomainStatus
 from hostwerk.notifications.models import OutgoingEmail
+from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
 from hostwerk.orders.models import Order
 from tests.domains.factories import DomainFactory
 from tests.sandbox.epp.support import RawSession, result_code

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from hostwerk.demo.setup import CLIENT_EMAIL, demo_registry_seed, load_demo_data
 from hostwerk.domains.models import Domain, DomainStatus
-from hostwerk.sandbox.demo_setup import CLIENT_EMAIL, demo_registry_seed, load_demo_data
 from tests.sandbox.epp.support import reset_sandbox
 
 pytestmark = pytest.mark.django_db

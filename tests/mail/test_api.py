@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hostwerk.core.audit import Actor
-from hostwerk.dns.actions import zone_create
 from hostwerk.mail.models import Mailbox, MailFilterStatus
+from hostwerk.provisioning.zones import zone_create
 from tests.dns.factories import ForwardingServerFactory
 from tests.mail.factories import MailboxFactory, MailFilterFactory
 from tests.provisioning.factories import ServiceFactory

@@ -8,14 +8,14 @@ import pytest
 from hostwerk.catalog.models import Product
 from hostwerk.clients.models import Client
 from hostwerk.core.audit import Actor
-from hostwerk.dns.actions import zone_ensure
+from hostwerk.demo.setup import CLIENT_EMAIL, DEMO_HOSTING_DOMAIN, load_demo_data
 from hostwerk.mail.filtering import mail_filters_progress
 from hostwerk.mail.models import MailFilter, MailFilterProvider, MailFilterStatus
 from hostwerk.mail.queries import provider_for_product
 from hostwerk.orders.acceptance import order_accept
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.items import ItemRequest
-from hostwerk.sandbox.demo_setup import CLIENT_EMAIL, DEMO_HOSTING_DOMAIN, load_demo_data
+from hostwerk.provisioning.zones import zone_ensure
 
 pytestmark = pytest.mark.django_db
 

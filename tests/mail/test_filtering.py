@@ -14,7 +14,7 @@ from django.utils import timezone
 from hostwerk.core.audit import Actor
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.scheduling import scheduled_jobs
-from hostwerk.dns.actions import zone_create, zone_publish_now
+from hostwerk.dns.actions import zone_publish_now
 from hostwerk.dns.models import Record, Zone, ZoneChange
 from hostwerk.domains.models import DomainStatus
 from hostwerk.mail.filtering import mail_filter_cancel, mail_filter_confirm
@@ -23,6 +23,7 @@ from hostwerk.orders.acceptance import order_accept
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.items import ItemRequest
 from hostwerk.orders.models import ItemKind, ItemStatus
+from hostwerk.provisioning.zones import zone_create
 from tests.dns.factories import ForwardingServerFactory
 from tests.domains.factories import DomainFactory
 from tests.support.powerdns import dns_answer

@@ -56,7 +56,7 @@ def test_r7_hosting_on_plesk2_answers_plesk2s_addresses_from_powerdns(
 def test_r7_a_record_edited_by_hand_survives_the_move_to_another_server(
     staff_user, client_a, catalogue, plesk_servers, publishing
 ):
-    from hostwerk.dns.actions import zone_ensure
+    from hostwerk.provisioning.zones import zone_ensure
 
     actor = Actor.for_user(staff_user)
     zone = zone_ensure(actor=actor, domain="anna.nl", client=client_a)

@@ -15,6 +15,7 @@ from hostwerk.core.domain_names import DomainNameError
 from hostwerk.dns import actions, queries
 from hostwerk.dns.models import Record, Zone
 from hostwerk.dns.validation import RecordInvalid, absolute_name, zone_name_clean
+from hostwerk.provisioning import zones
 
 router = Router(tags=["dns"])
 
@@ -146,7 +147,7 @@ def create_zone(request: HttpRequest, payload: ZoneIn):
         if client is None or not queries.client_may_create_zone(client=client, domain=name):
             raise HttpError(403, "You can create a zone only for a domain name you have with us.")
     try:
-        zone = actions.zone_create(actor=request.actor, domain=name, client=client)
+        zone = zones.zone_create(actor=request.actor, domain=name, client=client)
     except actions.ZoneExists as exists:
         raise HttpError(409, exists.message) from None
     except RecordInvalid as invalid:

@@ -28,6 +28,7 @@ from hostwerk.billing.models import (
 )
 from hostwerk.billing.queries import credit_balance
 from hostwerk.billing.settlement import invoice_settle
+from hostwerk.billing.signals import invoice_paid
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor, apply_changes, audit_record
@@ -73,8 +74,6 @@ def _paid(*, actor: Actor, invoice: Invoice, paid_on: datetime.date) -> None:
         data={"total": invoice.total, "amount_paid": invoice.amount_paid},
     )
     invoice_settle(actor=actor, invoice=invoice, today=clock.today())
-    from hostwerk.billing.signals import invoice_paid
-
     invoice_paid.send(sender=Invoice, invoice=invoice, actor=actor)
 
 

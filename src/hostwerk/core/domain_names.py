@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -79,3 +80,14 @@ def parse_domain_name(text: str, *, min_labels: int = 2) -> DomainName:
     except idna.IDNAError:
         unicode_name = ascii_name
     return DomainName(ascii=ascii_name, unicode=unicode_name)
+
+
+def name_to_unicode(name: str) -> str:
+    """Display form of an A-label name, label by label (underscore labels stay as they are)."""
+    labels = []
+    for label in name.split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(idna.IDNAError):
+                label = idna.decode(label)
+        labels.append(label)
+    return ".".join(labels)

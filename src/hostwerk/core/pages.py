@@ -1,4 +1,4 @@
-"""Paging helper for the staff and client areas."""
+"""Paging for list pages of the staff and client areas (both use this one helper)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ at once.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from hostwerk.dns.models import (
 )
 from hostwerk.dns.publishers import publishes_remotely
 from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
+from hostwerk.dns.roles import follows
 from hostwerk.dns.validation import (
     RecordInvalid,
     record_check_zone,
@@ -44,13 +46,7 @@ from hostwerk.dns.validation import (
     template_record_clean,
     zone_name_clean,
 )
-from hostwerk.dns.zone_templates import (
-    default_template,
-    follows,
-    template_key_for,
-    template_records,
-)
-from hostwerk.provisioning.models import Server, ServerKind
+from hostwerk.dns.zone_templates import default_template, template_key_for, template_records
 
 
 class DnsRefused(HostwerkError):
@@ -65,29 +61,22 @@ class ZoneExists(DnsRefused):
         self.zone = zone
 
 
-class NoForwardingServer(DnsRefused):
-    """New zones point at the forwarding server (R6), and there is no active one."""
-
-
 class ZonePublishBusy(TransientError):
     """Another process kept publishing the zone for too long; try again shortly."""
 
 
-def forwarding_server() -> Server:
-    """The active forwarding server whose addresses new zones get (R6)."""
-    server = Server.objects.filter(kind=ServerKind.FORWARDING, active=True).order_by("pk").first()
-    if server is None:
-        raise NoForwardingServer(
-            _(
-                "There is no active forwarding server, so Hostwerk does not know where a new "
-                "zone should point. Add one under Settings (server kind “forwarding server”)."
-            ),
-            code="no_forwarding_server",
-        )
-    return server
+@dataclass(frozen=True)
+class ZoneTarget:
+    """Where the records that follow the hosting point: a server's web and mail addresses.
+    Which server that is (R6, R7) is decided in provisioning/zones.py, not here."""
+
+    web_ip: str
+    mail_ip: str
+    label: str  # the server's name, for the zone's history
 
 
-def _domain(domain: str | DomainName) -> str:
+def zone_name_of(domain: str | DomainName) -> str:
+    """The zone name (ASCII, no trailing dot) of `domain`; RecordInvalid for a bad name."""
     if isinstance(domain, DomainName):
         return domain.ascii
     try:
@@ -185,23 +174,23 @@ def zone_create(
     *,
     actor: Actor,
     domain: str | DomainName,
+    target: ZoneTarget,
     client: Client | None = None,
     template: ZoneTemplate | None = None,
 ) -> Zone:
-    """A new zone from the template (the default one unless given), pointing at the forwarding
-    server (R6). Raises ZoneExists with the existing zone, NoForwardingServer, RecordInvalid."""
-    name = _domain(domain)
+    """A new zone from the template (the default one unless given), its web and mail records
+    pointing at `target`. Raises ZoneExists with the existing zone, RecordInvalid."""
+    name = zone_name_of(domain)
     existing = Zone.objects.filter(name=name).first()
     if existing is not None:
         raise ZoneExists(
             _("There is already a zone for %(name)s.") % {"name": existing.display_name},
             zone=existing,
         )
-    server = forwarding_server()
     template = template or default_template()
     records = (
         template_records(
-            template=template, domain=name, web_ip=server.web_ip, mail_ip=server.mail_ip
+            template=template, domain=name, web_ip=target.web_ip, mail_ip=target.mail_ip
         )
         if template is not None
         else []
@@ -224,7 +213,7 @@ def zone_create(
         before=[],
         summary=(
             f"zone created from template {template.name if template else '(none)'}, "
-            f"pointing at {server.name} ({server.web_ip} / {server.mail_ip})"
+            f"pointing at {target.label} ({target.web_ip} / {target.mail_ip})"
         ),
         audit_changes=None,
     )
@@ -232,16 +221,18 @@ def zone_create(
 
 
 @transaction.atomic
-def zone_ensure(*, actor: Actor, domain: str | DomainName, client: Client | None = None) -> Zone:
+def zone_ensure(
+    *, actor: Actor, domain: str | DomainName, target: ZoneTarget, client: Client | None = None
+) -> Zone:
     """The zone of `domain`, created from the default template when there is none (used after
     a registration, and before one for TLDs that need DNS first). A zone without a client gets
     `client`; a zone of another client is left as it is."""
-    name = _domain(domain)
+    name = zone_name_of(domain)
     zone = Zone.objects.select_for_update().filter(name=name).first()
     if zone is None:
         try:
             with transaction.atomic():
-                return zone_create(actor=actor, domain=name, client=client)
+                return zone_create(actor=actor, domain=name, target=target, client=client)
         except ZoneExists as exists:
             zone = exists.zone
         except IntegrityError:
@@ -467,38 +458,6 @@ def zone_point_to(
         action=ZoneChangeAction.ZONE_POINT_TO,
         before=before,
         reason=reason,
-    )
-
-
-def zone_follow_hosting(
-    *, actor: Actor, domain: str | DomainName, server: Server
-) -> ZoneChange | None:
-    """Point the zone of `domain`, if Hostwerk has one, at the hosting server's addresses."""
-    zone = Zone.objects.filter(name=_domain(domain)).first()
-    if zone is None:
-        return None
-    return zone_point_to(
-        actor=actor,
-        zone=zone,
-        web_ip=server.web_ip,
-        mail_ip=server.mail_ip,
-        reason=f"the hosting of {zone.name} is on {server.name}",
-    )
-
-
-def zone_follow_forwarding(*, actor: Actor, domain: str | DomainName) -> ZoneChange | None:
-    """Point the zone of `domain`, if there is one, back at the forwarding server (used when
-    its hosting moved away or ended)."""
-    zone = Zone.objects.filter(name=_domain(domain)).first()
-    if zone is None:
-        return None
-    server = forwarding_server()
-    return zone_point_to(
-        actor=actor,
-        zone=zone,
-        web_ip=server.web_ip,
-        mail_ip=server.mail_ip,
-        reason=f"{zone.name} has no hosting any more: back to the forwarding server {server.name}",
     )
 
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from hostwerk.clients.models import Client
 from hostwerk.dns.models import PublishStatus, Record, RecordType, ZoneTemplateRecord
 from hostwerk.dns.validation import RecordInvalid
-from hostwerk.provisioning.models import Server
 
 RECORD_FIELDS = ("name", "type", "ttl", "priority", "content")
 
@@ -110,12 +109,3 @@ class ZoneCreateForm(forms.Form):
         required=False,
         help_text=_("Optional: the client who may manage this zone in the client area."),
     )
-
-
-class PointToForm(forms.Form):
-    server = forms.ModelChoiceField(
-        label=_("Server"),
-        queryset=Server.objects.filter(active=True).order_by("kind", "name"),
-        help_text=_("Moves the records that follow the hosting (web, www, mn-mx1)."),
-    )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)

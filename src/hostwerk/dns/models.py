@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.core.domain_names import name_to_unicode
 from hostwerk.core.models import ActorKind
+from hostwerk.dns.roles import follows
 
 
 class PublishStatus(models.TextChoices):
@@ -79,8 +81,6 @@ class Zone(models.Model):
     @property
     def display_name(self) -> str:
         """The name as people read it: "bücher.nl" for "xn--bcher-kva.nl"."""
-        from hostwerk.dns.validation import name_to_unicode
-
         return name_to_unicode(self.name)
 
     @property
@@ -139,8 +139,6 @@ class Record(RecordFields):
     def follows_hosting(self) -> bool:
         """Whether the record moves when the hosting moves (R7): a template-managed address
         record of the web or mail role."""
-        from hostwerk.dns.zone_templates import follows
-
         return (
             self.template_managed and self.type == RecordType.A and bool(follows(self.template_key))
         )

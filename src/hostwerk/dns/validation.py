@@ -6,7 +6,6 @@ quoted in 255-byte strings) or raises RecordInvalid with a message per field tha
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import re
 import string
@@ -81,17 +80,6 @@ class RecordValues:
 def zone_name_clean(text: str) -> str:
     """A zone name as typed (IDN, upper case, trailing dot) in A-label form, or DomainNameError."""
     return parse_domain_name(text).ascii
-
-
-def name_to_unicode(name: str) -> str:
-    """Display form of an A-label name, label by label (underscore labels stay as they are)."""
-    labels = []
-    for label in name.split("."):
-        if label.startswith("xn--"):
-            with contextlib.suppress(idna.IDNAError):
-                label = idna.decode(label)
-        labels.append(label)
-    return ".".join(labels)
 
 
 def _label_to_ascii(label: str, *, record_name: bool, position: int) -> str:

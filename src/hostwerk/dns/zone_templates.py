@@ -5,30 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hostwerk.dns.models import ZoneTemplate, ZoneTemplateRecord
+from hostwerk.dns.roles import MAIL_PREFIX, WEB_PREFIX
 from hostwerk.dns.validation import RecordValues, record_clean, template_fill, template_variables
-
-# Roles of the default template (R6). "web" and "www" carry the site, "mail_host" is the
-# mn-mx1 record the MX points to; those three follow the hosting server (R7).
-WEB_KEYS = ("web", "www")
-MAIL_KEYS = ("mail_host",)
-# Roles of records a staff member adds to a template that use {web_ip} or {mail_ip}.
-WEB_PREFIX = "web:"
-MAIL_PREFIX = "mail:"
 
 
 @dataclass(frozen=True)
 class TemplateRecordValues:
     values: RecordValues
     template_key: str
-
-
-def follows(template_key: str) -> str | None:
-    """Which server address a template-managed record takes: "web_ip", "mail_ip" or None."""
-    if template_key in WEB_KEYS or template_key.startswith(WEB_PREFIX):
-        return "web_ip"
-    if template_key in MAIL_KEYS or template_key.startswith(MAIL_PREFIX):
-        return "mail_ip"
-    return None
 
 
 def template_key_for(*, name: str, type: str, content: str, taken: set[str]) -> str:

@@ -135,7 +135,8 @@ def _locked(domain: Domain) -> Domain:
     )
 
 
-def _fresh(domain: Domain) -> Domain:
+def domain_fresh(domain: Domain) -> Domain:
+    """The domain read again, with what its actions need."""
     return Domain.objects.select_related("client", "tld", "registrar", "order_item").get(
         pk=domain.pk
     )
@@ -191,9 +192,8 @@ def _record_failure(
 
 def _zone_ensure_after(*, actor: Actor, domain: Domain) -> None:
     """R7: the zone exists once the domain is ours, pointing where the domain's hosting is."""
-    from hostwerk.dns.actions import zone_ensure
     from hostwerk.provisioning.models import Service
-    from hostwerk.provisioning.zones import zone_after_service_change
+    from hostwerk.provisioning.zones import zone_after_service_change, zone_ensure
 
     zone_ensure(actor=actor, domain=domain.name, client=domain.client)
     # Hosting accepted before the domain (a retried order) found no zone to point; now there is.
@@ -234,7 +234,7 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
                 values={"registrar": registrar},
                 action="domain.registrar_change",
             )
-        return _fresh(domain)
+        return domain_fresh(domain)
     tld = tld_for(item.domain)
     if tld is None:
         raise DomainRefused(
@@ -281,7 +281,7 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
             expiry_reminders=[],
         )
         _save_changes(actor=actor, domain=existing, values=values, action="domain.reuse")
-        return _fresh(existing)
+        return domain_fresh(existing)
     domain = Domain.objects.create(name=item.domain, **values)
     audit_record(
         actor=actor,
@@ -290,7 +290,7 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
         client=client,
         data={"order": item.order.number, "item": item.pk, "registrar": str(registrar or "")},
     )
-    return _fresh(domain)
+    return domain_fresh(domain)
 
 
 @transaction.atomic
@@ -389,8 +389,9 @@ def _contact_step(
 
 def _publish_zone_first(*, actor: Actor, domain: Domain) -> None:
     """For registries that check the name servers: the zone is created and live before the create."""
-    from hostwerk.dns.actions import zone_ensure, zone_publish_now
+    from hostwerk.dns.actions import zone_publish_now
     from hostwerk.dns.models import Zone
+    from hostwerk.provisioning.zones import zone_ensure
 
     existed = Zone.objects.filter(name=domain.name).exists()
     try:
@@ -448,7 +449,7 @@ def domain_register(
     transaction: domain active with its expiry, the zone, audit, and `before_commit`.
     Raises DomainRefused with a message and link; the domain keeps it as `last_error`.
     """
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if domain.status not in (
         DomainStatus.PENDING,
         DomainStatus.PENDING_REGISTRATION,
@@ -632,7 +633,7 @@ def domain_transfer(
     Accepted when the registry took the request: the domain is then `pending_transfer` (or
     `active` when the registry approved at once); the completion arrives by poll or sync.
     """
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if auth_code is not None and auth_code.strip() and auth_code.strip() != domain.auth_code:
         with transaction.atomic():
             _save_changes(
@@ -641,7 +642,7 @@ def domain_transfer(
                 values={"auth_code": auth_code.strip()},
                 action="domain.auth_code_change",
             )
-        domain = _fresh(domain)
+        domain = domain_fresh(domain)
         # A new code means a new request; the one refused before does not count.
         Checkpoints(domain).forget("transfer_request")
     if domain.status not in (
@@ -816,7 +817,7 @@ def _sync_with(
     *, actor: Actor, domain: Domain, session: RegistrarClient, via: str = "sync"
 ) -> Domain:
     """Bring `domain` in line with what the registry says (one info, plus a transfer query)."""
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     transfer_outcome = None
     state: DomainState | None
     if domain.status == DomainStatus.PENDING_TRANSFER:
@@ -870,7 +871,7 @@ def _sync_with(
 
 def domain_sync(*, actor: Actor, domain: Domain) -> Domain:
     """Status, expiry, name servers and handles from the registrar (staff button, daily cron)."""
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if domain.registrar is None:
         raise DomainRefused(
             _("%(domain)s has no registrar to ask.") % {"domain": domain.name_unicode},
@@ -998,7 +999,7 @@ def registrar_poll(*, actor: Actor, registrar: Registrar, limit: int = 200) -> i
 
 def domain_renew(*, actor: Actor, domain: Domain, years: int = 1) -> Domain:
     """Renew at the registry for `years`; refused for TLDs that renew automatically (.nl)."""
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if tld_rule(domain.tld.name).renews_automatically:
         raise DomainRefused(
             _(
@@ -1084,7 +1085,7 @@ def domain_nameservers_update(
 ) -> Domain:
     """Delegate `domain` to other name servers (checked host names), at the registry first."""
     hosts = nameservers_clean(nameservers)
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if domain.status != DomainStatus.ACTIVE:
         raise DomainRefused(
             _("%(domain)s is %(status)s: name servers can be changed only for an active domain.")
@@ -1105,81 +1106,6 @@ def domain_nameservers_update(
             action="domain.nameservers_update",
         )
     return locked
-
-
-def _accept_open_order_item(actor: Actor, domain: Domain) -> None:
-    """Inside the final transaction of a resend: the failed order item is done now as well."""
-    from hostwerk.orders.acceptance import item_mark_accepted
-    from hostwerk.orders.actions import order_status_refresh
-    from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
-
-    if domain.order_item_id is None:
-        return
-    item = (
-        OrderItem.objects.select_for_update(of=("self",))
-        .select_related("order__client")
-        .get(pk=domain.order_item_id)
-    )
-    if item.status not in (ItemStatus.PENDING, ItemStatus.FAILED):
-        return
-    item_mark_accepted(actor=actor, item=item, data={"domain": domain.pk, "from": "domain page"})
-    order = Order.objects.select_for_update().get(pk=item.order_id)
-    before = order.status
-    after = order_status_refresh(order=order)
-    if before != after and after == OrderStatus.ACTIVE:
-        audit_record(
-            actor=actor,
-            action="order.activate",
-            obj=order,
-            client=order.client,
-            changes={"status": [before, after]},
-        )
-
-
-def _refuse_while_accepting(domain: Domain) -> None:
-    from hostwerk.orders.acceptance import ITEM_LEASE
-    from hostwerk.orders.models import OrderItem
-
-    if (
-        domain.order_item_id
-        and OrderItem.objects.filter(
-            pk=domain.order_item_id, processing_since__gte=timezone.now() - ITEM_LEASE
-        )
-        .exclude(processing_by="")
-        .exists()
-    ):
-        raise DomainRefused(
-            _("Order %(order)s is being accepted right now; wait until it is done.")
-            % {"order": domain.order_item.order.number},
-        )
-
-
-def domain_registration_resend(*, actor: Actor, domain: Domain) -> Domain:
-    """Try a failed (or never sent) registration again; its open order item is accepted with it."""
-    domain = _fresh(domain)
-    if domain.status not in (DomainStatus.PENDING, DomainStatus.PENDING_REGISTRATION):
-        raise DomainRefused(
-            _("%(domain)s is %(status)s: only a pending registration can be sent again.")
-            % {"domain": domain.name_unicode, "status": domain.get_status_display()}
-        )
-    _refuse_while_accepting(domain)
-    return domain_register(
-        actor=actor,
-        domain=domain,
-        before_commit=lambda locked: _accept_open_order_item(actor, locked),
-    )
-
-
-def domain_transfer_resend(*, actor: Actor, domain: Domain, auth_code: str = "") -> Domain:
-    """Request a refused or failed transfer again, with a new auth code when given."""
-    domain = _fresh(domain)
-    _refuse_while_accepting(domain)
-    return domain_transfer(
-        actor=actor,
-        domain=domain,
-        auth_code=auth_code or None,
-        before_commit=lambda locked: _accept_open_order_item(actor, locked),
-    )
 
 
 # -- expiry reminders ----------------------------------------------------------------------------

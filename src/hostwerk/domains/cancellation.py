@@ -12,9 +12,9 @@ from hostwerk.domains.actions import (
     DomainRefused,
     _domain_link,
     _explain,
-    _fresh,
     _locked,
     _save_changes,
+    domain_fresh,
 )
 from hostwerk.domains.models import Domain, DomainStatus
 from hostwerk.domains.registrars import registrar_client
@@ -27,7 +27,7 @@ OBJECT_DOES_NOT_EXIST = 2303
 def domain_cancel(*, actor: Actor, domain: Domain, reason: str) -> Domain:
     """Delete the domain at its registry (a .nl then goes into SIDN's quarantine) and mark it
     cancelled. Idempotent: a domain the registry no longer has is marked cancelled as well."""
-    domain = _fresh(domain)
+    domain = domain_fresh(domain)
     if domain.status == DomainStatus.CANCELLED:
         return domain
     if domain.status not in (DomainStatus.ACTIVE, DomainStatus.EXPIRED):

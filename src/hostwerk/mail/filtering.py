@@ -321,7 +321,7 @@ def _hosts_for(mail_filter: MailFilter) -> list[FilterHost]:
 
 
 def _zone_for(actor: Actor, mail_filter: MailFilter) -> Zone:
-    from hostwerk.dns.actions import zone_ensure
+    from hostwerk.provisioning.zones import zone_ensure
 
     zone = Zone.objects.filter(name=mail_filter.domain).first()
     if zone is not None:

@@ -18,19 +18,22 @@ from hostwerk.domains.actions import (
     DomainRefused,
     domain_accept_without_registration,
     domain_for_order_item,
+    domain_fresh,
     domain_register,
     domain_transfer,
     tld_for,
 )
 from hostwerk.domains.models import Domain, DomainStatus, Registrar
-from hostwerk.orders.acceptance import (
+from hostwerk.orders.handlers import (
     AcceptFailed,
     ItemHandler,
     ItemPlan,
     PlanContext,
+    item_being_accepted,
     item_mark_accepted,
+    order_refresh,
 )
-from hostwerk.orders.models import ItemKind
+from hostwerk.orders.models import ItemKind, ItemStatus, OrderItem
 from hostwerk.provisioning.models import StepStatus
 
 
@@ -120,3 +123,57 @@ class DomainHandler(ItemHandler):
                 domain_register(actor=actor, domain=domain, before_commit=mark_accepted)
         except DomainRefused as refused:
             raise AcceptFailed(refused.message, link=refused.link) from refused
+
+
+# -- sending a failed registration or transfer again from the domain page -----------------------
+
+
+def _accept_open_order_item(actor: Actor, domain: Domain) -> None:
+    """Inside the final transaction of a resend: the failed order item is done now as well."""
+    if domain.order_item_id is None:
+        return
+    item = (
+        OrderItem.objects.select_for_update(of=("self",))
+        .select_related("order__client")
+        .get(pk=domain.order_item_id)
+    )
+    if item.status not in (ItemStatus.PENDING, ItemStatus.FAILED):
+        return
+    item_mark_accepted(actor=actor, item=item, data={"domain": domain.pk, "from": "domain page"})
+    order_refresh(actor=actor, order=item.order)
+
+
+def _refuse_while_accepting(domain: Domain) -> None:
+    if item_being_accepted(domain.order_item_id):
+        raise DomainRefused(
+            _("Order %(order)s is being accepted right now; wait until it is done.")
+            % {"order": domain.order_item.order.number},
+        )
+
+
+def domain_registration_resend(*, actor: Actor, domain: Domain) -> Domain:
+    """Try a failed (or never sent) registration again; its open order item is accepted with it."""
+    domain = domain_fresh(domain)
+    if domain.status not in (DomainStatus.PENDING, DomainStatus.PENDING_REGISTRATION):
+        raise DomainRefused(
+            _("%(domain)s is %(status)s: only a pending registration can be sent again.")
+            % {"domain": domain.name_unicode, "status": domain.get_status_display()}
+        )
+    _refuse_while_accepting(domain)
+    return domain_register(
+        actor=actor,
+        domain=domain,
+        before_commit=lambda locked: _accept_open_order_item(actor, locked),
+    )
+
+
+def domain_transfer_resend(*, actor: Actor, domain: Domain, auth_code: str = "") -> Domain:
+    """Request a refused or failed transfer again, with a new auth code when given."""
+    domain = domain_fresh(domain)
+    _refuse_while_accepting(domain)
+    return domain_transfer(
+        actor=actor,
+        domain=domain,
+        auth_code=auth_code or None,
+        before_commit=lambda locked: _accept_open_order_item(actor, locked),
+    )

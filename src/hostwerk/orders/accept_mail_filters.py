@@ -29,7 +29,7 @@ from hostwerk.mail.filtering import (
 )
 from hostwerk.mail.models import MailFilter, MailFilterStatus, ProviderMode, RequestChannel
 from hostwerk.mail.queries import provider_for_product
-from hostwerk.orders.acceptance import (
+from hostwerk.orders.handlers import (
     AcceptFailed,
     ItemHandler,
     ItemPlan,

@@ -17,10 +17,9 @@ from hostwerk.catalog.models import CYCLE_MONTHS
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import PermanentError, TransientError
-from hostwerk.dns.actions import zone_ensure
 from hostwerk.integrations.plesk import PleskAuthError, PleskCertificateError
 from hostwerk.notifications.actions import email_queue
-from hostwerk.orders.acceptance import (
+from hostwerk.orders.handlers import (
     AcceptFailed,
     ItemHandler,
     ItemPlan,
@@ -30,7 +29,7 @@ from hostwerk.orders.acceptance import (
 from hostwerk.provisioning.models import Server, Service, ServiceStatus, StepStatus
 from hostwerk.provisioning.modules import module_for
 from hostwerk.provisioning.placement import server_proposal
-from hostwerk.provisioning.zones import zone_after_service_change
+from hostwerk.provisioning.zones import zone_after_service_change, zone_ensure
 
 
 def server_settings_link(server: Server, *, back_to: str = "") -> str:

@@ -8,9 +8,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hostwerk.billing.actions import invoice_send_email
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
+from hostwerk.orders.invoicing import invoice_create_for_order
 from hostwerk.orders.items import ItemRequest, OrderInvalid, items_price
 from hostwerk.orders.models import ItemStatus, Order, OrderChannel, OrderItem, OrderStatus
 
@@ -128,8 +130,6 @@ def order_place(
 
         invoice = None
         if generate_invoice:
-            from hostwerk.billing.actions import invoice_create_for_order, invoice_send_email
-
             invoice = invoice_create_for_order(actor=actor, order=order)
         if send_confirmation:
             email_queue(

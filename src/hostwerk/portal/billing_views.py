@@ -7,8 +7,8 @@ from django.shortcuts import render
 
 from hostwerk.billing import queries
 from hostwerk.core import clock
+from hostwerk.core.pages import paginate
 from hostwerk.portal.decorators import client_required
-from hostwerk.staff.context import paginate
 
 
 @client_required

@@ -7,12 +7,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hostwerk.core.pages import paginate
 from hostwerk.dns import editor, queries
 from hostwerk.dns.bindfile import zone_file
 from hostwerk.dns.history import history_entries
 from hostwerk.dns.models import Zone
 from hostwerk.portal.decorators import client_required
-from hostwerk.staff.context import paginate
 
 AREA = "portal"
 

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
 from hostwerk.domains.actions import DomainRefused, domain_nameservers_update
 from hostwerk.domains.forms import NameserversForm
 from hostwerk.domains.tld_rules import tld_rule
 from hostwerk.portal.decorators import client_required
-from hostwerk.staff.context import paginate
 
 
 @client_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.mail import actions, queries
 from hostwerk.mail.forms import (
     MailboxCreateForm,
@@ -19,7 +20,6 @@ from hostwerk.mail.forms import (
 )
 from hostwerk.mail.models import Mailbox, SpamFilterState
 from hostwerk.portal.decorators import client_required
-from hostwerk.staff.context import paginate
 
 
 @client_required

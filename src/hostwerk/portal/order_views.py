@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.catalog.queries import products_for_sale
+from hostwerk.core.pages import paginate
 from hostwerk.orders import queries
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.cart import cart_add, cart_clear, cart_items, cart_remove
@@ -16,7 +17,6 @@ from hostwerk.orders.forms import domain_item_form, product_item_form
 from hostwerk.orders.items import OrderInvalid, items_price
 from hostwerk.orders.models import OrderChannel
 from hostwerk.portal.decorators import client_required
-from hostwerk.staff.context import paginate
 
 
 def _catalogue(request: HttpRequest, *, bound_form=None, status: int = 200) -> HttpResponse:

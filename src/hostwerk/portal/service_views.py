@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from hostwerk.billing import queries as billing_queries
 from hostwerk.billing.forms import CancellationForm
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.portal.decorators import client_required
 from hostwerk.provisioning import queries
 from hostwerk.provisioning.actions import (
@@ -19,7 +20,6 @@ from hostwerk.provisioning.actions import (
     service_change_password,
     service_reveal_password,
 )
-from hostwerk.staff.context import paginate
 
 
 @client_required

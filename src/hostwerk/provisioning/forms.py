@@ -1,4 +1,5 @@
-"""Server settings form: secrets are write-only (empty keeps the stored value)."""
+"""Server forms: server settings (secrets are write-only, empty keeps the stored value), and
+pointing a zone at a server."""
 
 from __future__ import annotations
 
@@ -58,3 +59,12 @@ class ServerForm(forms.ModelForm):
             if not values[secret]:
                 values.pop(secret)
         return values
+
+
+class PointToForm(forms.Form):
+    server = forms.ModelChoiceField(
+        label=_("Server"),
+        queryset=Server.objects.filter(active=True).order_by("kind", "name"),
+        help_text=_("Moves the records that follow the hosting (web, www, mn-mx1)."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)

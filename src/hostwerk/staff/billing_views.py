@@ -24,7 +24,7 @@ from hostwerk.billing.forms import (
 )
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core import clock
-from hostwerk.staff.context import paginate
+from hostwerk.core.pages import paginate
 from hostwerk.staff.decorators import staff_required
 
 

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.dns import actions, editor, queries
 from hostwerk.dns.bindfile import zone_file
 from hostwerk.dns.forms import (
-    PointToForm,
     RecordForm,
     ZoneClientForm,
     ZoneCreateForm,
@@ -23,7 +23,8 @@ from hostwerk.dns.history import history_entries
 from hostwerk.dns.models import Zone, ZoneTemplateRecord
 from hostwerk.dns.publishers import nameservers
 from hostwerk.dns.validation import RecordInvalid
-from hostwerk.staff.context import paginate
+from hostwerk.provisioning import zones
+from hostwerk.provisioning.forms import PointToForm
 from hostwerk.staff.decorators import staff_required
 
 AREA = "staff"
@@ -55,7 +56,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
     existing_zone = None
     if request.method == "POST" and form.is_valid():
         try:
-            zone = actions.zone_create(
+            zone = zones.zone_create(
                 actor=request.actor,
                 domain=form.cleaned_data["domain"],
                 client=form.cleaned_data["client_number"],

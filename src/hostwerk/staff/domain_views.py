@@ -8,19 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
 from hostwerk.domains.actions import (
     DomainRefused,
     domain_nameservers_update,
-    domain_registration_resend,
     domain_renew,
     domain_sync,
-    domain_transfer_resend,
 )
 from hostwerk.domains.forms import DomainFilterForm, NameserversForm, RenewForm, TransferForm
 from hostwerk.domains.models import Domain
 from hostwerk.domains.tld_rules import tld_rule
-from hostwerk.staff.context import paginate
+from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
 from hostwerk.staff.decorators import staff_required
 
 

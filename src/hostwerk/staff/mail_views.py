@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.dns.models import Zone
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.forms import (
@@ -24,7 +25,6 @@ from hostwerk.mail.forms import (
     mailbox_form_run,
 )
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
-from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
 

@@ -12,6 +12,7 @@ from hostwerk.catalog.models import Product
 from hostwerk.catalog.pricing import PriceMissing, product_price
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.models import Client
+from hostwerk.core.pages import paginate
 from hostwerk.orders import queries
 from hostwerk.orders.acceptance import (
     IN_REQUEST_ITEM_LIMIT,
@@ -32,7 +33,6 @@ from hostwerk.orders.forms import (
 )
 from hostwerk.orders.items import OrderInvalid
 from hostwerk.orders.models import OrderChannel
-from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
 ITEM_PREFIX = "items"

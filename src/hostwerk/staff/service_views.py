@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.provisioning import queries
 from hostwerk.provisioning.actions import (
     ServiceRefused,
@@ -21,7 +22,6 @@ from hostwerk.provisioning.actions import (
     service_unsuspend,
 )
 from hostwerk.provisioning.models import ServiceStatus
-from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
 

@@ -15,11 +15,11 @@ from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.actions import client_create, client_update
 from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
+from hostwerk.core.pages import paginate
 from hostwerk.provisioning.actions import server_update
 from hostwerk.provisioning.forms import ServerForm
 from hostwerk.provisioning.models import Server
 from hostwerk.staff import queries
-from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from hostwerk.core.domain_names import name_to_unicode
 from hostwerk.dns.publishers import publishes_remotely
-from hostwerk.dns.validation import name_to_unicode
 
 register = template.Library()
 

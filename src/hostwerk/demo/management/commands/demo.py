@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from hostwerk.sandbox import demo_setup
+from hostwerk.demo import setup as demo_setup
 from hostwerk.sandbox import powerdns as powerdns_runner
 
 

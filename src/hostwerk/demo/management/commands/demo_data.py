@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from hostwerk.sandbox.demo_setup import load_demo_data
+from hostwerk.demo.setup import load_demo_data
 
 
 class Command(BaseCommand):
