@@ -19,6 +19,8 @@ from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from hostwerk.billing.mollie_payments import OnlinePaymentRefused, mollie_payment_start
+from hostwerk.core.errors import PermanentError, TransientError
 
 router = Router(tags=["invoices"])
 
@@ -107,6 +109,13 @@ class CreditNoteIn(Schema):
     reason: str
 
 
+class PayOut(Schema):
+    checkout_url: str
+    # Mollie's payment id (tr_...).
+    payment_id: str
+    status: str
+
+
 def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
     """The invoice if the token may see it; 404 otherwise (also for another client's)."""
     if request.user.is_staff:
@@ -188,3 +197,23 @@ def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNot
         location = ("body", *(int(part) if part.isdigit() else part for part in within))
         raise field_error(field, invalid.message, prefix=location) from None
     return Status(201, queries.invoice_get(invoice_id=note.pk))
+
+
+@router.post("/{invoice_id}/pay", response=PayOut)
+def pay_invoice(request: HttpRequest, invoice_id: int):
+    """Start paying the invoice's open amount with iDEAL through Mollie; send the client to
+    `checkout_url`. While that payment is open, calling again returns the same one."""
+    invoice = invoice_for_request(request, invoice_id)
+    try:
+        payment = mollie_payment_start(actor=request.actor, invoice=invoice)
+    except OnlinePaymentRefused as refused:
+        raise HttpError(503 if refused.code == "not_configured" else 409, refused.message)
+    except TransientError as error:
+        raise HttpError(503, error.message)
+    except PermanentError as error:
+        raise HttpError(502, error.message)
+    return {
+        "checkout_url": payment.checkout_url,
+        "payment_id": payment.mollie_id,
+        "status": payment.status,
+    }

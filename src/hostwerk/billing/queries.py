@@ -16,6 +16,7 @@ from hostwerk.billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    MolliePayment,
 )
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
@@ -140,3 +141,8 @@ def client_balance(*, client: Client) -> dict:
         "overdue": totals["overdue"] or ZERO,
         "next_due": totals["next_due"],
     }
+
+
+def invoice_latest_mollie_payment(*, invoice: Invoice) -> MolliePayment | None:
+    """The invoice's most recent online payment (what the client's return page reports on)."""
+    return MolliePayment.objects.filter(invoice=invoice).order_by("-created_at", "-id").first()
