@@ -138,6 +138,18 @@ def test_webhook_twice_books_one_payment_and_moves_the_due_date_once(mollie_live
 
 
 @pytest.mark.django_db(transaction=True)
+def test_three_webhooks_at_the_same_moment_book_one_payment(mollie_live):
+    """The webhook racing itself (and the client's return): the row lock and the ledger's unique
+    reference let one of them book."""
+    service, invoice = renewal()
+    payment = started(invoice)
+    report = control(mollie_live, payment.mollie_id, status="paid", deliveries=3, parallel=True)
+    # A loser may have had to wait or retry (SQLite: "database is locked"), but all end in 200.
+    assert [d["http_status"] for d in report["deliveries"] if d["http_status"] == 200] == [200] * 3
+    assert_paid_once(service, invoice, payment)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_webhooks_out_of_order_book_one_payment(mollie_live):
     service, invoice = renewal()
     payment = started(invoice)

@@ -11,8 +11,9 @@ The tester's side (no auth, loopback only):
 - `POST /_sandbox/payments/{id}` `{"status": "paid", "deliveries": 1..3, "reverse": false}`:
   set the status and call the webhook (a form POST `id=tr_...`) that many times before answering.
   `reverse` sends this notification first and then the payment's earlier ones again, newest
-  first, as a late, out-of-order Mollie would. A delivery answered with anything but 2xx (or not
-  answered) is retried, up to `webhook_attempts` times in all. The answer lists every attempt.
+  first, as a late, out-of-order Mollie would; `"parallel": true` sends them all at once. A
+  delivery answered with anything but 2xx (or not answered) is retried, up to
+  `webhook_attempts` times in all. The answer lists every attempt.
 - `GET /_sandbox/state`, `POST /_sandbox/reset`, `POST /_sandbox/settings`
   (`{"webhook_attempts": 5, "webhook_retry_delay": 0.1}`), `POST`/`DELETE /_sandbox/faults`.
 
@@ -316,7 +317,24 @@ padding:.6rem 1rem;border-radius:6px;border:1px solid #888;cursor:pointer}}
             with self.state.lock:
                 earlier = [item for item in payment.notifications if item[0] != sequence]
             plan += list(reversed(earlier))
-        made = deliver(self.state, payment, plan)
+        if body.get("parallel"):
+            # Every planned notice at the same moment, each in its own thread (a race).
+            results: list[list[Delivery]] = [[] for _ in plan]
+
+            def one(index: int, item: tuple[int, str]) -> None:
+                results[index] = deliver(self.state, payment, [item])
+
+            threads = [
+                threading.Thread(target=one, args=(index, item), daemon=True)
+                for index, item in enumerate(plan)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            made = [delivery for result in results for delivery in result]
+        else:
+            made = deliver(self.state, payment, plan)
         self._send_json(
             200,
             {
