@@ -12,7 +12,12 @@ from tests.factories import ClientFactory, ClientUserFactory, StaffUserFactory
 
 REQUIRE_ALL = os.environ.get("HOSTWERK_REQUIRE_ALL") == "1"
 
-pytest_plugins = ["tests.support.catalogue", "tests.support.plesk", "tests.support.epp"]
+pytest_plugins = [
+    "tests.support.catalogue",
+    "tests.support.plesk",
+    "tests.support.epp",
+    "tests.support.mollie",
+]
 
 
 def skip_or_fail(reason: str) -> None:

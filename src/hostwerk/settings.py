@@ -281,6 +281,14 @@ HOSTWERK_SELLER_COC_NUMBER = env_str("HOSTWERK_SELLER_COC_NUMBER")
 HOSTWERK_SELLER_IBAN = env_str("HOSTWERK_SELLER_IBAN")
 HOSTWERK_INVOICE_DUE_DAYS = env_int("HOSTWERK_INVOICE_DUE_DAYS", 14)
 
+# Online payments through Mollie (iDEAL). Empty URL or key: no "Pay now"; clients pay by transfer.
+HOSTWERK_MOLLIE_API_URL = env_str("HOSTWERK_MOLLIE_API_URL", "").rstrip("/")
+HOSTWERK_MOLLIE_API_KEY = env_str("HOSTWERK_MOLLIE_API_KEY", "")
+HOSTWERK_MOLLIE_TIMEOUT = env_int("HOSTWERK_MOLLIE_TIMEOUT", 15)
+# The address Mollie sends clients back to and calls the webhook on (behind a tunnel or proxy it
+# can differ from the address in e-mails).
+HOSTWERK_PUBLIC_URL = (env_str("HOSTWERK_PUBLIC_URL") or BASE_URL).rstrip("/")
+
 # The daily billing run (`hostwerk billing_run`): when renewals are invoiced, reminded, suspended.
 HOSTWERK_INVOICE_DAYS_BEFORE = env_int("HOSTWERK_INVOICE_DAYS_BEFORE", 14)
 HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE = env_int("HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE", 30)

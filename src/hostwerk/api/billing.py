@@ -19,7 +19,9 @@ from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentKind, PaymentMethod
+from hostwerk.billing.mollie_payments import OnlinePaymentRefused, mollie_payment_start
 from hostwerk.billing.payments import PaymentInvalid, payment_book
+from hostwerk.core.errors import PermanentError, TransientError
 
 router = Router(tags=["invoices"])
 
@@ -136,6 +138,13 @@ class CreditNoteIn(Schema):
     reason: str
 
 
+class PayOut(Schema):
+    checkout_url: str
+    # Mollie's payment id (tr_...).
+    payment_id: str
+    status: str
+
+
 def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
     """The invoice if the token may see it; 404 otherwise (also for another client's)."""
     if request.user.is_staff:
@@ -246,3 +255,23 @@ def add_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn):
             raise HttpError(409, invalid.message) from None
         raise field_error(invalid.field, invalid.message) from None
     return Status(201 if booking.created else 200, booking.payment)
+
+
+@router.post("/{invoice_id}/pay", response=PayOut)
+def pay_invoice(request: HttpRequest, invoice_id: int):
+    """Start paying the invoice's open amount with iDEAL through Mollie; send the client to
+    `checkout_url`. While that payment is open, calling again returns the same one."""
+    invoice = invoice_for_request(request, invoice_id)
+    try:
+        payment = mollie_payment_start(actor=request.actor, invoice=invoice)
+    except OnlinePaymentRefused as refused:
+        raise HttpError(503 if refused.code == "not_configured" else 409, refused.message)
+    except TransientError as error:
+        raise HttpError(503, error.message)
+    except PermanentError as error:
+        raise HttpError(502, error.message)
+    return {
+        "checkout_url": payment.checkout_url,
+        "payment_id": payment.mollie_id,
+        "status": payment.status,
+    }

@@ -210,6 +210,8 @@ def invoice_send_email(*, actor: Actor, invoice: Invoice) -> OutgoingEmail:
             _("The client has no e-mail address: add one on the client's profile."),
             code="no_email",
         )
+    from hostwerk.billing.mollie_payments import invoice_pay_url
+
     email = email_queue(
         template="invoice",
         to=client.email,
@@ -220,6 +222,7 @@ def invoice_send_email(*, actor: Actor, invoice: Invoice) -> OutgoingEmail:
             "invoice": invoice,
             "client": client,
             "url": invoice_url(invoice),
+            "pay_url": invoice_pay_url(invoice),
             "seller_name": settings.HOSTWERK_SELLER_NAME,
         },
     )

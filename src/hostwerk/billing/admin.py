@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from hostwerk.billing.models import Invoice, InvoiceCounter, InvoiceLine, VatRate
+from hostwerk.billing.models import Invoice, InvoiceCounter, InvoiceLine, MolliePayment, VatRate
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -65,3 +65,20 @@ class VatRateAdmin(admin.ModelAdmin):
     list_display = ["country", "rate", "valid_from"]
     list_filter = ["country"]
     ordering = ["country", "-valid_from"]
+
+
+@admin.register(MolliePayment)
+class MolliePaymentAdmin(admin.ModelAdmin):
+    """Read-only: the status follows Mollie, the money is in the payment ledger."""
+
+    list_display = ["mollie_id", "invoice", "status", "amount", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["mollie_id", "invoice__number"]
+    list_select_related = ["invoice"]
+    raw_id_fields = ["invoice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -19,6 +19,7 @@ from hostwerk.billing.models import (
     InvoiceStatus,
     ReminderKind,
 )
+from hostwerk.billing.mollie_payments import invoice_pay_url
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
 
@@ -80,6 +81,7 @@ def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, d
                     "invoice": invoice,
                     "client": client,
                     "url": invoice_url(invoice),
+                    "pay_url": invoice_pay_url(invoice),
                     "seller_name": settings.HOSTWERK_SELLER_NAME,
                     "days_overdue": overdue,
                     "notice": OVERDUE_KINDS.index(kind) + 1 if kind in OVERDUE_KINDS else 0,

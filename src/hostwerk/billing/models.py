@@ -526,3 +526,57 @@ class VatRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.rate}% from {self.valid_from}"
+
+
+class MolliePaymentStatus(models.TextChoices):
+    OPEN = "open", _("waiting for the client")  # created; the client has not finished checkout
+    PENDING = "pending", _("waiting for the bank")  # checkout done, the bank has not confirmed
+    AUTHORIZED = "authorized", _("authorised")  # reserved, not captured (not used for iDEAL)
+    PAID = "paid", _("paid")  # final: the money is in; booked on the invoice once
+    FAILED = "failed", _("failed")  # final: the bank refused
+    CANCELED = "canceled", _("cancelled by the client")  # final: the client stopped checkout
+    EXPIRED = "expired", _("expired")  # final: not finished in time
+
+
+class MolliePayment(models.Model):
+    """A payment started at Mollie for an invoice. Its status follows what Mollie reports and
+    changes only under this row's lock; the money itself is booked in the payment ledger."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="mollie_payments", verbose_name=_("invoice")
+    )
+    mollie_id = models.CharField(_("Mollie payment id"), max_length=70, unique=True)
+    # Sent with the create call: a retried or repeated start gets the same Mollie payment.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MolliePaymentStatus.choices,
+        default=MolliePaymentStatus.OPEN,
+    )
+    amount = MoneyField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    checkout_url = models.URLField(_("checkout address"), max_length=500, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    started_by = models.CharField(_("started by"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Mollie payment")
+        verbose_name_plural = _("Mollie payments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["invoice", "-created_at"], name="molliepayment_invoice")]
+
+    def __str__(self) -> str:
+        return self.mollie_id
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (
+            MolliePaymentStatus.PAID,
+            MolliePaymentStatus.FAILED,
+            MolliePaymentStatus.CANCELED,
+            MolliePaymentStatus.EXPIRED,
+        )

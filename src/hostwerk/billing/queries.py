@@ -18,6 +18,7 @@ from hostwerk.billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    MolliePayment,
     Payment,
 )
 from hostwerk.clients.models import Client
@@ -162,3 +163,8 @@ def client_credit_entries(*, client: Client, limit: int = 20) -> list[CreditEntr
         .select_related("invoice")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def invoice_latest_mollie_payment(*, invoice: Invoice) -> MolliePayment | None:
+    """The invoice's most recent online payment (what the client's return page reports on)."""
+    return MolliePayment.objects.filter(invoice=invoice).order_by("-created_at", "-id").first()

@@ -101,6 +101,21 @@ def demo_spamexperts_port() -> int:
     return _port("HOSTWERK_DEMO_SPAMEXPERTS_PORT", 8904)
 
 
+def demo_mollie_port() -> int:
+    return _port("HOSTWERK_DEMO_MOLLIE_PORT", 8905)
+
+
+def demo_mollie_env() -> dict[str, str]:
+    """The settings that point Hostwerk's web server and workers at the Mollie simulator."""
+    from hostwerk.sandbox.mollie.state import SANDBOX_API_KEY
+
+    return {
+        "HOSTWERK_MOLLIE_API_URL": f"http://127.0.0.1:{demo_mollie_port()}",
+        "HOSTWERK_MOLLIE_API_KEY": SANDBOX_API_KEY,
+        "HOSTWERK_PUBLIC_URL": f"http://127.0.0.1:{demo_web_port()}",
+    }
+
+
 def demo_web_port() -> int:
     return _port("HOSTWERK_DEMO_PORT", 8000)
 

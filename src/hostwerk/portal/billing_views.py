@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from hostwerk.billing import queries
+from hostwerk.billing.models import MolliePaymentStatus
+from hostwerk.billing.mollie_payments import (
+    OnlinePaymentRefused,
+    mollie_enabled,
+    mollie_payment_start,
+    mollie_payment_sync,
+)
 from hostwerk.core import clock
+from hostwerk.core.errors import RemoteError
 from hostwerk.core.pages import paginate
 from hostwerk.portal.decorators import client_required
+
+logger = logging.getLogger(__name__)
 
 
 @client_required
@@ -32,5 +46,61 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "seller": queries.invoice_seller(),
+            "pay_online": mollie_enabled() and invoice.amount_due > 0,
+        },
+    )
+
+
+@client_required
+def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """GET (the e-mail's link): what is to be paid, with the button; POST: start the payment at
+    Mollie and send the client to its checkout."""
+    invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    if request.method != "POST":
+        return render(
+            request,
+            "portal/billing/pay.html",
+            {"nav": "invoices", "invoice": invoice, "pay_online": mollie_enabled()},
+        )
+    try:
+        payment = mollie_payment_start(actor=request.actor, invoice=invoice)
+    except OnlinePaymentRefused as refused:
+        messages.warning(request, refused.message)
+        return redirect("portal:invoice_detail", invoice_id=invoice.pk)
+    except RemoteError as error:
+        logger.warning("starting a Mollie payment for %s failed: %s", invoice, error)
+        messages.error(
+            request,
+            _("The payment could not be started; please try again in a few minutes."),
+        )
+        return redirect("portal:invoice_detail", invoice_id=invoice.pk)
+    return redirect(payment.checkout_url)
+
+
+@client_required
+def invoice_payment_return(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Where Mollie sends the client back. The address says nothing about the outcome: the
+    status is asked from Mollie (and applied, as the webhook would) before it is shown."""
+    invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    payment = queries.invoice_latest_mollie_payment(invoice=invoice)
+    checked = True
+    if payment is not None and not payment.is_final:
+        try:
+            payment = mollie_payment_sync(actor=request.actor, mollie_id=payment.mollie_id)
+        except (RemoteError, OnlinePaymentRefused) as error:
+            logger.warning("checking Mollie payment %s failed: %s", payment, error)
+            checked = False
+        invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    return render(
+        request,
+        "portal/billing/payment_return.html",
+        {
+            "nav": "invoices",
+            "invoice": invoice,
+            "payment": payment,
+            "checked": checked,
+            "waiting": payment is not None
+            and payment.status in (MolliePaymentStatus.OPEN, MolliePaymentStatus.PENDING),
+            "pay_online": mollie_enabled() and invoice.amount_due > 0,
         },
     )

@@ -192,10 +192,21 @@ class Command(BaseCommand):
                 ),
             )
         )
-        children.append(Child(name="worker", argv=hostwerk_command("worker"), env=dns_env))
+        children.append(
+            Child(
+                name="mollie",
+                port=demo_setup.demo_mollie_port(),
+                argv=hostwerk_command(
+                    "sandbox", "mollie", "--port", str(demo_setup.demo_mollie_port())
+                ),
+            )
+        )
+        # iDEAL through the simulator: its checkout page sends the browser back to the demo.
+        app_env = {**dns_env, **demo_setup.demo_mollie_env()}
+        children.append(Child(name="worker", argv=hostwerk_command("worker"), env=app_env))
         # Scheduled work (provider checks, domain sync, republishing) as cron would enqueue it.
         children.append(
-            Child(name="cron", argv=hostwerk_command("cron", "--loop", "60"), env=dns_env)
+            Child(name="cron", argv=hostwerk_command("cron", "--loop", "60"), env=app_env)
         )
         children.append(
             Child(
@@ -204,7 +215,7 @@ class Command(BaseCommand):
                 argv=hostwerk_command(
                     "runserver", f"127.0.0.1:{demo_setup.demo_web_port()}", "--noreload"
                 ),
-                env=dns_env,
+                env=app_env,
             )
         )
         return children
@@ -260,6 +271,7 @@ Hostwerk is running at http://127.0.0.1:{port}/
   Client area  http://127.0.0.1:{port}/         {logins.client_email}   password: {logins.client_password}
   Staff area   http://127.0.0.1:{port}/staff/   {logins.staff_email}    password: {logins.staff_password}
   API docs     http://127.0.0.1:{port}/api/v1/docs   staff token: {logins.staff_token}
+  iDEAL        Mollie simulator on http://127.0.0.1:{demo_setup.demo_mollie_port()} ("Pay now" on an unpaid invoice)
 
 Logs are in {log_dir}; e-mail is written to {settings.EMAIL_FILE_PATH}.
 Press Ctrl-C to stop everything.

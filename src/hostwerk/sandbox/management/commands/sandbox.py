@@ -4,11 +4,11 @@ import importlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-KINDS = ("plesk", "epp", "spamexperts")
+KINDS = ("plesk", "epp", "spamexperts", "mollie")
 
 
 class Command(BaseCommand):
-    help = "Run a protocol simulator: plesk, epp or spamexperts. Use KIND --help for its options."
+    help = "Run a protocol simulator: plesk, epp, spamexperts or mollie. Use KIND --help for its options."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)

@@ -1,0 +1,1 @@
+"""Mollie API v2 simulator: payments, refunds, checkout page, webhook delivery with retries."""
