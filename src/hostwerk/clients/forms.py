@@ -40,7 +40,10 @@ class ClientContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].help_text = _("With country code, e.g. +31 20 123 4567.")
         self.fields["vat_number"].help_text = _("Businesses in the EU: e.g. NL123456789B01.")
-        self.fields["legal_form"].help_text = _("Needed to register .nl domain names.")
+        self.fields["legal_form"].help_text = _(
+            "Businesses: needed to register .nl domain names. Without a company name the client "
+            "is a natural person, and registered as one."
+        )
         if self.instance.pk and self.instance.phone and not self.is_bound:
             self.initial["phone"] = self.instance.phone_display
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.actions import client_create, client_update
 from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
+from hostwerk.core.redirects import next_target, next_value
 from hostwerk.provisioning.actions import server_update
 from hostwerk.provisioning.forms import ServerForm
 from hostwerk.provisioning.models import Server
@@ -75,9 +75,12 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         client_update(actor=request.actor, client=client, values=form.cleaned_data)
         messages.success(request, _("Changes saved."))
-        return redirect("staff:client_detail", client_id=client.pk)
+        # From an order's "fix it here": back to the order, to accept again.
+        return redirect(next_target(request, reverse("staff:client_detail", args=[client.pk])))
     return render(
-        request, "staff/clients/form.html", {"nav": "clients", "form": form, "client": client}
+        request,
+        "staff/clients/form.html",
+        {"nav": "clients", "form": form, "client": client, "next": next_value(request)},
     )
 
 
@@ -100,14 +103,11 @@ def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         server_update(actor=request.actor, server=server, values=form.changed_values())
         messages.success(request, _("Server %(name)s saved.") % {"name": server.name})
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("staff:settings")
-        return redirect(back)
+        return redirect(next_target(request, reverse("staff:settings")))
     return render(
         request,
         "staff/server_form.html",
-        {"nav": "settings", "form": form, "server": server, "next": request.GET.get("next", "")},
+        {"nav": "settings", "form": form, "server": server, "next": next_value(request)},
     )
 
 
