@@ -13,14 +13,15 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
 
-router = Router(tags=["invoices"])
+router = Router(tags=["invoices"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
 class BillingAddressOut(Schema):

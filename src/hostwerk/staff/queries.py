@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from hostwerk.accounts.queries import client_users
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from hostwerk.billing.queries import client_balance
 from hostwerk.catalog.models import Product, Tld
@@ -69,7 +70,7 @@ def staff_dashboard_figures() -> dict[str, Any]:
 def client_overview(*, client: Client) -> dict[str, Any]:
     """The client's logins, services, domains, recent orders and open invoices for the client page."""
     return {
-        "users": list(client.users.all()),
+        "users": list(client_users(client=client)),
         "services": list(
             client.services.select_related("product", "server").order_by("-created_at")[:20]
         ),
