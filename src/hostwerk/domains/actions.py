@@ -1110,8 +1110,8 @@ def domain_nameservers_update(
 def _accept_open_order_item(actor: Actor, domain: Domain) -> None:
     """Inside the final transaction of a resend: the failed order item is done now as well."""
     from hostwerk.orders.acceptance import item_mark_accepted
-    from hostwerk.orders.actions import order_status_refresh
-    from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
+    from hostwerk.orders.actions import order_status_update
+    from hostwerk.orders.models import ItemStatus, Order, OrderItem
 
     if domain.order_item_id is None:
         return
@@ -1123,17 +1123,8 @@ def _accept_open_order_item(actor: Actor, domain: Domain) -> None:
     if item.status not in (ItemStatus.PENDING, ItemStatus.FAILED):
         return
     item_mark_accepted(actor=actor, item=item, data={"domain": domain.pk, "from": "domain page"})
-    order = Order.objects.select_for_update().get(pk=item.order_id)
-    before = order.status
-    after = order_status_refresh(order=order)
-    if before != after and after == OrderStatus.ACTIVE:
-        audit_record(
-            actor=actor,
-            action="order.activate",
-            obj=order,
-            client=order.client,
-            changes={"status": [before, after]},
-        )
+    order = Order.objects.select_for_update().select_related("client").get(pk=item.order_id)
+    order_status_update(actor=actor, order=order)
 
 
 def _refuse_while_accepting(domain: Domain) -> None:

@@ -212,20 +212,10 @@ def _mark_failed(*, actor: Actor, item: OrderItem, message: str, link: str) -> N
 
 @transaction.atomic
 def _refresh_order(order: Order) -> None:
-    from hostwerk.orders.actions import order_status_refresh
+    from hostwerk.orders.actions import order_status_update
 
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    before = locked.status
-    after = order_status_refresh(order=locked)
-    order.status = after
-    if before != after and after == OrderStatus.ACTIVE:
-        audit_record(
-            actor=Actor.system(),
-            action="order.activate",
-            obj=locked,
-            client=locked.client,
-            changes={"status": [before, after]},
-        )
+    locked = Order.objects.select_for_update().select_related("client").get(pk=order.pk)
+    order.status = order_status_update(actor=Actor.system(), order=locked)
 
 
 @dataclass

@@ -27,8 +27,9 @@ def staff_dashboard_figures() -> dict[str, Any]:
     clients = Client.objects.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
     )
+    # distinct: the failing count joins the items, which would count an order once per item.
     orders = Order.objects.aggregate(
-        pending=Count("id", filter=Q(status=OrderStatus.PENDING)),
+        pending=Count("id", filter=Q(status=OrderStatus.PENDING), distinct=True),
         failing=Count(
             "id",
             filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED),

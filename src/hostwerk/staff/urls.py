@@ -31,6 +31,7 @@ urlpatterns = [
     path("settings/servers/<int:server_id>/", views.server_edit, name="server_edit"),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_entry, name="order_entry"),
+    path("orders/to-accept/", order_views.orders_to_accept_badge, name="orders_to_accept_badge"),
     path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),
     path("orders/new/clients/", order_views.client_picker, name="client_picker"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
