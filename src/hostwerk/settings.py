@@ -170,7 +170,7 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("HOSTWERK_LOGIN_FAILURE_WINDOW_MINUTES", 
 # How long the one-time links to set a password work: invitations of new logins, and resets.
 HOSTWERK_INVITATION_LINK_HOURS = env_int("HOSTWERK_INVITATION_LINK_HOURS", 24 * 7)
 HOSTWERK_PASSWORD_RESET_LINK_HOURS = env_int("HOSTWERK_PASSWORD_RESET_LINK_HOURS", 2)
-# Where staff get a notice of every new order; empty sends none.
+# Addresses told of each order a client places (comma-separated); empty: every active staff user.
 HOSTWERK_STAFF_ORDER_EMAIL = env_str("HOSTWERK_STAFF_ORDER_EMAIL", "")
 
 PASSWORD_HASHERS = [
