@@ -181,6 +181,11 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 # Failed logins per e-mail address within the window before further attempts are refused.
 LOGIN_FAILURE_LIMIT = env_int("HOSTWERK_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("HOSTWERK_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# How long the one-time links to set a password work: invitations of new logins, and resets.
+HOSTWERK_INVITATION_LINK_HOURS = env_int("HOSTWERK_INVITATION_LINK_HOURS", 24 * 7)
+HOSTWERK_PASSWORD_RESET_LINK_HOURS = env_int("HOSTWERK_PASSWORD_RESET_LINK_HOURS", 2)
+# Addresses told of each order a client places (comma-separated); empty: every active staff user.
+HOSTWERK_STAFF_ORDER_EMAIL = env_str("HOSTWERK_STAFF_ORDER_EMAIL", "")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -100,7 +100,7 @@ def test_r4_r5_domain_fails_on_missing_phone_then_registers_after_the_fix(
 
 
 def test_r5_every_missing_field_is_listed_at_once_without_a_registry_call(staff_user, registry):
-    client = ClientFactory(phone="", postcode="", city="", legal_form="")
+    client = ClientFactory(phone="", postcode="", city="", legal_form="", company="Leeg BV")
     order = place(staff_user, client, ItemRequest(domain_action="register", domain="leeg.nl"))
     logged = EppLogEntry.objects.count()  # the availability check while ordering
 
@@ -109,8 +109,8 @@ def test_r5_every_missing_field_is_listed_at_once_without_a_registry_call(staff_
 
     assert item.status == "failed"
     assert item.error == (
-        "The registrar needs the owner's phone number, postcode, city and legal form: "
-        "add them on the client's profile."
+        "The registrar needs the owner's phone number, postcode, city and legal form "
+        "(the owner is a business, Leeg BV): add them on the client's profile."
     )
     assert item.error_field.endswith("#id_phone")
     assert EppLogEntry.objects.count() == logged
@@ -243,11 +243,29 @@ def test_changed_contact_data_is_updated_once_before_the_next_registration(
     ) == ["contact:create", "contact:update"]
 
 
-def test_sidn_legal_form_is_asked_for_nl_and_sent_with_the_updated_contact(
+def test_a_person_without_company_registers_a_nl_domain_as_persoon_without_a_legal_form_set(
     staff_user, registry, forwarding_server
 ):
-    """.com needs no legal form; .nl does (SIDN): preflight asks for it, the contact gets it."""
-    client = ClientFactory(legal_form="", company="")
+    """A client without a company is a natural person: SIDN gets PERSOON, nobody chose it."""
+    client = ClientFactory(legal_form="", company="", registration_number="")
+    order = place(staff_user, client, ItemRequest(domain_action="register", domain="jansen.nl"))
+
+    [item] = accept(staff_user, order).items
+
+    assert (item.status, item.error) == ("accepted", "")
+    assert registry.domain_names() == ["jansen.nl"]
+    [handle] = registry.contact_ids()
+    contact = registry.state.contacts[handle]
+    assert (contact.legal_form, contact.legal_form_registration_number) == ("PERSOON", None)
+    client.refresh_from_db()
+    assert client.legal_form == ""  # nothing was written on the client to make it work
+
+
+def test_sidn_legal_form_is_asked_for_a_business_and_sent_with_the_updated_contact(
+    staff_user, registry, forwarding_server
+):
+    """.com needs no legal form; .nl does for a business (SIDN): preflight asks for it once."""
+    client = ClientFactory(legal_form="", company="Bakker Bouw")
     com = place(staff_user, client, ItemRequest(domain_action="register", domain="bakker.com"))
     assert accept(staff_user, com).items[0].status == "accepted"
     [handle] = registry.contact_ids()
@@ -256,8 +274,9 @@ def test_sidn_legal_form_is_asked_for_nl_and_sent_with_the_updated_contact(
     nl = place(staff_user, client, ItemRequest(domain_action="register", domain="bakker.nl"))
     with registry.no_commands():
         [item] = accept(staff_user, nl).items
-    assert (
-        item.error == "The registrar needs the owner's legal form: add it on the client's profile."
+    assert item.error == (
+        "The registrar needs the owner's legal form (the owner is a business, Bakker Bouw): "
+        "add it on the client's profile."
     )
     assert item.error_field.endswith("#id_legal_form")
 

@@ -19,6 +19,7 @@ from hostwerk.portal import urls as portal_urls
 from tests.billing.factories import InvoiceFactory
 from tests.dns.factories import ZoneFactory, record_of_latest_zone
 from tests.domains.factories import DomainFactory
+from tests.factories import ClientUserFactory
 from tests.mail.factories import MailboxFactory, MailFilterFactory
 from tests.orders.factories import OrderFactory
 from tests.provisioning.factories import ServiceFactory
@@ -40,11 +41,18 @@ OBJECT_FOR_PARAMETER: dict[str, Callable[[Client], object]] = {
     "service_id": lambda client: ServiceFactory(client=client).pk,
     "mailbox_id": lambda client: MailboxFactory(service__client=client).pk,
     "mail_filter_id": lambda client: MailFilterFactory(client=client).pk,
+    # An extra login of the client (the owner's own login cannot be removed).
+    "user_id": lambda client: ClientUserFactory(client=client, client_access="billing").pk,
 }
 
 # Request bodies for API operations that need one to reach the object lookup.
 API_BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/clients/{client_id}"): {"city": "Leiden"},
+    ("POST", "/api/v1/clients/{client_id}/users"): {
+        "email": "isolation@example.nl",
+        "permissions": "billing",
+        "invite": False,
+    },
     ("POST", "/api/v1/dns/zones/{domain}/records"): {
         "name": "isolation",
         "type": "A",

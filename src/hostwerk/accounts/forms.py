@@ -51,3 +51,39 @@ class LoginForm(forms.Form):
         login_failures_clear(email=email)
         self.user = user
         return self.cleaned_data
+
+
+class PasswordForgotForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+
+class ClientUserForm(forms.Form):
+    """A further login for a client: its e-mail address, what it may do, and the invitation."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    permissions = forms.ChoiceField(label=_("May use"), choices=())
+    invite = forms.BooleanField(
+        label=_("Send an invitation to choose a password"), required=False, initial=True
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hostwerk.accounts.models import ClientAccess
+
+        has_owner = client.users.filter(client_access=ClientAccess.OWNER).exists()
+        self.fields["permissions"].choices = [
+            (value, label)
+            for value, label in ClientAccess.choices
+            if value != ClientAccess.OWNER or not has_owner
+        ]
+        self.fields["permissions"].initial = ClientAccess.ALL if has_owner else ClientAccess.OWNER
+
+    def clean_email(self) -> str:
+        from hostwerk.accounts.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("There is already a login with this e-mail address."))
+        return email

@@ -53,6 +53,8 @@ class ImpersonationMiddleware:
         client = _client_for(request)
         request.client = client
         request.impersonating = bool(client is not None and request.user.is_staff)
+        # What this login may use for the client; staff impersonating see what the owner sees.
+        request.client_areas = request.user.client_areas if client is not None else frozenset()
         request.actor = SimpleLazyObject(lambda: request_actor(request))
         if request.impersonating and request.path.startswith(STAFF_ONLY_PREFIXES):
             return render(

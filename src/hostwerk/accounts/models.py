@@ -26,6 +26,31 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class ClientArea(models.TextChoices):
+    """The parts of the client area (and of a client token's API) a login may be allowed into."""
+
+    BILLING = "billing", _("billing")  # invoices, orders and the client's contact details
+    TECHNICAL = "technical", _("technical")  # services, domains, DNS and mailboxes
+    LOGINS = "logins", _("logins")  # who else may log in for the client
+
+
+class ClientAccess(models.TextChoices):
+    """What a client login may do (WHMCS 8 calls these the user's permissions)."""
+
+    OWNER = "owner", _("owner")  # the account holder: everything, and manages the other logins
+    ALL = "all", _("billing and technical")  # everything except managing logins
+    BILLING = "billing", _("billing only")  # invoices, orders, contact details
+    TECHNICAL = "technical", _("technical only")  # services, domains, DNS, mail
+
+
+CLIENT_ACCESS_AREAS: dict[str, frozenset[str]] = {
+    ClientAccess.OWNER: frozenset(ClientArea.values),
+    ClientAccess.ALL: frozenset({ClientArea.BILLING, ClientArea.TECHNICAL}),
+    ClientAccess.BILLING: frozenset({ClientArea.BILLING}),
+    ClientAccess.TECHNICAL: frozenset({ClientArea.TECHNICAL}),
+}
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. Staff users (is_staff) use the staff area; client users belong to one client."""
 
@@ -40,6 +65,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.CASCADE,
         related_name="users",
         verbose_name=_("client"),
+    )
+    client_access = models.CharField(
+        _("access"),
+        max_length=20,
+        choices=ClientAccess.choices,
+        default=ClientAccess.OWNER,
+        help_text=_("For client logins: which parts of the client area this login may use."),
     )
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
@@ -70,6 +102,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_impersonate(self) -> bool:
         return self.is_active and self.is_staff and self.has_perm("accounts.impersonate_client")
 
+    @property
+    def client_areas(self) -> frozenset[str]:
+        """The client-area parts this login may use; staff are not limited by it."""
+        if self.is_staff:
+            return frozenset(ClientArea.values)
+        return CLIENT_ACCESS_AREAS.get(self.client_access, frozenset())
+
+    @property
+    def has_password_set(self) -> bool:
+        """False for an invited login whose owner has not chosen a password yet."""
+        return self.has_usable_password()
+
 
 class ApiToken(models.Model):
     """A bearer token for API v1. Only a SHA-256 hash is stored; the token is shown once."""
@@ -99,3 +143,34 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginLinkPurpose(models.TextChoices):
+    INVITATION = "invitation", _("invitation")  # a new login chooses its first password
+    PASSWORD_RESET = "password_reset", _("password reset")  # a login chooses a new password
+
+
+class LoginLink(models.Model):
+    """A one-time link to set a password. Only a SHA-256 hash of its token is stored.
+
+    A link works once (`used_at`) and until `expires_at`; issuing a new link for the same login,
+    or setting the password, ends the earlier ones.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_links")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=LoginLinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used or ended"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("login link")
+        verbose_name_plural = _("login links")
+        indexes = [models.Index(fields=["user", "created_at"], name="login_link_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.user.email}"

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from hostwerk.accounts.actions import user_set_language
-from hostwerk.accounts.forms import LoginForm
+from hostwerk.accounts.actions import (
+    LoginLinkInvalid,
+    login_link_valid,
+    password_reset_request,
+    password_set_with_link,
+    user_set_language,
+)
+from hostwerk.accounts.forms import LoginForm, PasswordForgotForm
+from hostwerk.accounts.impersonation import client_ip
+from hostwerk.accounts.models import LoginLinkPurpose
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -59,3 +70,58 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     response = redirect(_safe_next(request, reverse("portal:dashboard")))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+@sensitive_post_parameters("email")
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    """ "Forgot your password?": the same answer whether or not the address has a login."""
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"], ip_address=client_ip(request))
+        return render(
+            request, "portal/password_forgot.html", {"sent": True, "form": PasswordForgotForm()}
+        )
+    return render(request, "portal/password_forgot.html", {"form": form, "sent": False})
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    # The token is in the URL: never pass it on to another site in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+def password_set(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link of an invitation or a reset: choose a password, then log in."""
+    link = login_link_valid(token=token)
+    if link is None:
+        return _no_referrer(
+            render(request, "portal/password_set.html", {"invalid": True}, status=410)
+        )
+    form = SetPasswordForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = password_set_with_link(
+                token=token,
+                password=form.cleaned_data["new_password1"],
+                ip_address=client_ip(request),
+            )
+        except LoginLinkInvalid:
+            return _no_referrer(
+                render(request, "portal/password_set.html", {"invalid": True}, status=410)
+            )
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            logout(request)
+        messages.success(request, _("Your password is set. Log in with it now."))
+        return redirect("portal:login")
+    return _no_referrer(
+        render(
+            request,
+            "portal/password_set.html",
+            {
+                "form": form,
+                "link_user": link.user,
+                "invitation": link.purpose == LoginLinkPurpose.INVITATION,
+            },
+        )
+    )

@@ -11,10 +11,20 @@ from hostwerk.core.audit import Actor
 
 
 class TokenAuth(HttpBearer):
+    """Bearer token; with `area`, a client token also needs that permission (billing, technical)."""
+
+    def __init__(self, area: str | None = None) -> None:
+        super().__init__()
+        self.area = area
+
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_user(token)
         if user is None:
             return None
+        if self.area is not None and self.area not in user.client_areas:
+            raise HttpError(
+                403, f"This login has no {self.area} permission; the client's owner can give it."
+            )
         request.user = user
         request.actor = Actor.for_user(user, via="api", ip_address=request.META.get("REMOTE_ADDR"))
         request.client = None if user.is_staff else user.client

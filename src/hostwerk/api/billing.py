@@ -13,7 +13,8 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
@@ -23,7 +24,7 @@ from hostwerk.billing.mollie_payments import OnlinePaymentRefused, mollie_paymen
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core.errors import PermanentError, TransientError
 
-router = Router(tags=["invoices"])
+router = Router(tags=["invoices"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
 class BillingAddressOut(Schema):

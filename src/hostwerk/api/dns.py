@@ -9,6 +9,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.errors import field_error
 from hostwerk.core.domain_names import DomainNameError
@@ -17,7 +19,7 @@ from hostwerk.dns.models import Record, Zone
 from hostwerk.dns.validation import RecordInvalid, absolute_name, zone_name_clean
 from hostwerk.provisioning import zones
 
-router = Router(tags=["dns"])
+router = Router(tags=["dns"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
 class RecordOut(Schema):

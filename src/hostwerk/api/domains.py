@@ -9,7 +9,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.domains import queries
 from hostwerk.domains.actions import (
@@ -21,7 +22,7 @@ from hostwerk.domains.actions import (
 )
 from hostwerk.domains.models import Domain
 
-router = Router(tags=["domains"])
+router = Router(tags=["domains"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
 class DomainOut(Schema):

@@ -12,12 +12,13 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.models import Mailbox, MailFilter
 from hostwerk.provisioning.models import Service
 
-router = Router(tags=["mail"])
+router = Router(tags=["mail"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 # The actions name fields as the web forms do; the API's body names some of them differently.
 API_FIELD = {"local_part": "address", "service": "service_id"}

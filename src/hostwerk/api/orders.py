@@ -12,7 +12,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.clients import client_for_request
 from hostwerk.orders.acceptance import (
     AcceptFailed,
@@ -27,7 +28,7 @@ from hostwerk.orders.items import ItemRequest, OrderInvalid
 from hostwerk.orders.models import Order, OrderChannel
 from hostwerk.orders.queries import order_search, orders_with_items
 
-router = Router(tags=["orders"])
+router = Router(tags=["orders"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
 class OrderItemIn(Schema):

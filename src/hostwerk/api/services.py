@@ -13,7 +13,8 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from hostwerk.api.auth import require_staff
+from hostwerk.accounts.models import ClientArea
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
 from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
@@ -29,7 +30,7 @@ from hostwerk.provisioning.actions import (
 from hostwerk.provisioning.models import Service
 from hostwerk.provisioning.queries import service_search
 
-router = Router(tags=["services"])
+router = Router(tags=["services"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
 class ServiceOut(Schema):

@@ -40,7 +40,10 @@ class ClientContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].help_text = _("With country code, e.g. +31 20 123 4567.")
         self.fields["vat_number"].help_text = _("Businesses in the EU: e.g. NL123456789B01.")
-        self.fields["legal_form"].help_text = _("Needed to register .nl domain names.")
+        self.fields["legal_form"].help_text = _(
+            "Businesses: needed to register .nl domain names. Without a company name the client "
+            "is a natural person, and registered as one."
+        )
         if self.instance.pk and self.instance.phone and not self.is_bound:
             self.initial["phone"] = self.instance.phone_display
 
@@ -78,6 +81,52 @@ class StaffClientForm(ClientContactForm):
             **ClientContactForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+def _invite_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Send an invitation to log in to the client area"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The client gets an e-mail with a one-time link to choose a password; the login "
+            "uses the e-mail address above."
+        ),
+    )
+
+
+def _check_invite(form: forms.Form, data: dict) -> None:
+    from hostwerk.accounts.models import User
+
+    email = data.get("email")
+    if data.get("invite") and email and User.objects.filter(email__iexact=email).exists():
+        form.add_error(
+            "email",
+            _(
+                "There is already a login with this e-mail address: use another address, or "
+                "do not send an invitation."
+            ),
+        )
+
+
+class ClientCreateForm(ClientContactForm):
+    """A new client (API): contact data, and whether its owner gets an invitation."""
+
+    invite = _invite_field()
+
+    def clean(self):
+        data = super().clean()
+        _check_invite(self, data)
+        return data
+
+
+class StaffClientCreateForm(StaffClientForm):
+    invite = _invite_field()
+
+    def clean(self):
+        data = super().clean()
+        _check_invite(self, data)
+        return data
 
 
 class ClientSearchForm(forms.Form):

@@ -105,6 +105,16 @@ class Client(models.Model):
         return phone_for_display(self.phone)
 
     @property
+    def legal_form_for_registry(self) -> str:
+        """The legal form registries get: a client without a company is a natural person.
+
+        Only businesses must choose one; "" means a business whose legal form is not known yet.
+        """
+        if self.legal_form:
+            return self.legal_form
+        return "" if self.company.strip() else LegalForm.PERSOON
+
+    @property
     def is_business(self) -> bool:
         return bool(self.company) or self.legal_form not in ("", LegalForm.PERSOON)
 

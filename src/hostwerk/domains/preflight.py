@@ -79,10 +79,18 @@ def contact_problems(*, client: Client, tld: Tld) -> list[MissingField]:
     except ValidationError:
         missing.append(MissingField("email", _("e-mail address")))
     if tld_rule(tld.name).needs_legal_form:
-        if not client.legal_form:
-            missing.append(MissingField("legal_form", _("legal form")))
+        legal_form = client.legal_form_for_registry
+        if not legal_form:
+            # Only a business gets here: a client without a company is a natural person.
+            missing.append(
+                MissingField(
+                    "legal_form",
+                    _("legal form (the owner is a business, %(company)s)")
+                    % {"company": client.company},
+                )
+            )
         elif (
-            client.legal_form in LEGAL_FORMS_WITH_REGISTRATION_NUMBER
+            legal_form in LEGAL_FORMS_WITH_REGISTRATION_NUMBER
             and not client.registration_number.strip()
         ):
             missing.append(MissingField("registration_number", _("chamber of commerce number")))
@@ -114,7 +122,7 @@ def contact_data(client: Client) -> ContactData:
         province=client.state.strip(),
         country_code=client.country.code,
         voice=_registry_phone(client),
-        legal_form=client.legal_form,
+        legal_form=client.legal_form_for_registry,
         registration_number=client.registration_number.strip() if client.legal_form else "",
     )
 

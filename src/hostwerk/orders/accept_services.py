@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.queries import client_area_reachable
 from hostwerk.billing.periods import add_months
 from hostwerk.billing.settlement import order_lines_attach
 from hostwerk.catalog.models import CYCLE_MONTHS
@@ -201,7 +203,11 @@ class ServiceHandler(ItemHandler):
                         "panel_url": f"https://{service.server.hostname}:8443/"
                         if service.server
                         else "",
+                        # The password is shown in the client area: say so only to a client
+                        # who has a login that can open it.
                         "service_url": settings.BASE_URL
-                        + reverse("portal:service_detail", args=[service.pk]),
+                        + reverse("portal:service_detail", args=[service.pk])
+                        if client_area_reachable(client=client, area=ClientArea.TECHNICAL)
+                        else "",
                     },
                 )

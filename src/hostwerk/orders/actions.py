@@ -8,6 +8,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.queries import client_area_reachable
 from hostwerk.billing.actions import invoice_send_email
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core.audit import Actor, audit_record
@@ -143,13 +145,99 @@ def order_place(
                     "order": order,
                     "items": created,
                     "invoice": invoice,
-                    "order_url": settings.BASE_URL
-                    + reverse("portal:order_detail", args=[order.pk]),
+                    # Only a link the client can follow: someone of theirs has a billing login.
+                    "order_url": settings.BASE_URL + reverse("portal:order_detail", args=[order.pk])
+                    if client_area_reachable(client=client, area=ClientArea.BILLING)
+                    else "",
                 },
             )
         if invoice is not None and send_invoice_email:
             invoice_send_email(actor=actor, invoice=invoice)
+        if not actor.is_staff:
+            # Orders staff entered themselves need no notice; the client's own ones do.
+            order_staff_notice(order=order, items=created)
     return order
+
+
+def order_status_update(*, actor: Actor, order: Order) -> str:
+    """Derive the status under the order's lock (the caller holds it); on activation audit it and
+    queue the client's "ready" e-mail, for every kind of order (domain-only, filter-only ...).
+
+    The status changes pending -> active once, under the lock, so the e-mail goes out once.
+    """
+    before = order.status
+    after = order_status_refresh(order=order)
+    if before != after and after == OrderStatus.ACTIVE:
+        audit_record(
+            actor=actor,
+            action="order.activate",
+            obj=order,
+            client=order.client,
+            changes={"status": [before, after]},
+        )
+        order_ready_email(order=order)
+    return after
+
+
+def order_ready_email(*, order: Order) -> None:
+    client = order.client
+    items = list(
+        order.items.filter(status=ItemStatus.ACCEPTED)
+        .select_related("product")
+        .order_by("position", "id")
+    )
+    may_billing = client_area_reachable(client=client, area=ClientArea.BILLING)
+    may_technical = client_area_reachable(client=client, area=ClientArea.TECHNICAL)
+    email_queue(
+        template="order_ready",
+        to=client.email,
+        language=client.language,
+        client=client,
+        obj=order,
+        context={
+            "client": client,
+            "order": order,
+            "items": items,
+            "order_url": settings.BASE_URL + reverse("portal:order_detail", args=[order.pk])
+            if may_billing
+            else "",
+            "services_url": settings.BASE_URL + reverse("portal:service_list")
+            if may_technical
+            else "",
+            "has_login": may_billing or may_technical,
+        },
+    )
+
+
+def _staff_order_recipients() -> list[tuple[str, str]]:
+    """(address, language) of who hears about new orders: the setting, else every active staff."""
+    from hostwerk.accounts.models import User
+
+    configured = [
+        address.strip()
+        for address in settings.HOSTWERK_STAFF_ORDER_EMAIL.split(",")
+        if address.strip()
+    ]
+    if configured:
+        return [(address, settings.LANGUAGE_CODE) for address in configured]
+    return list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .order_by("id")
+        .values_list("email", "language")
+    )
+
+
+def order_staff_notice(*, order: Order, items: list[OrderItem]) -> None:
+    """Tell staff a client placed an order that waits for acceptance."""
+    link = settings.BASE_URL + reverse("staff:order_accept", args=[order.pk])
+    for address, language in _staff_order_recipients():
+        email_queue(
+            template="staff_new_order",
+            to=address,
+            language=language,
+            obj=order,
+            context={"order": order, "client": order.client, "items": items, "accept_url": link},
+        )
 
 
 def order_status_refresh(*, order: Order) -> str:

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import HostwerkError
-from hostwerk.orders.actions import order_status_refresh
-from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
+from hostwerk.orders.actions import order_status_update
+from hostwerk.orders.models import ItemStatus, Order, OrderItem
 
 # An accept run that stopped (crash, killed worker) releases its items after this long.
 ITEM_LEASE = timedelta(minutes=15)
@@ -131,17 +131,8 @@ def item_being_accepted(order_item_id: int | None) -> bool:
 
 @transaction.atomic
 def order_refresh(*, actor: Actor, order: Order) -> str:
-    """Derive the order's status after an item changed; audit the moment it becomes active."""
+    """Derive the order's status after an item changed, under the order's lock; activation is
+    audited and sends the "ready" e-mail (orders.actions.order_status_update)."""
     locked = Order.objects.select_for_update().select_related("client").get(pk=order.pk)
-    before = locked.status
-    after = order_status_refresh(order=locked)
-    order.status = after
-    if before != after and after == OrderStatus.ACTIVE:
-        audit_record(
-            actor=actor,
-            action="order.activate",
-            obj=locked,
-            client=locked.client,
-            changes={"status": [before, after]},
-        )
-    return after
+    order.status = order_status_update(actor=actor, order=locked)
+    return order.status

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
 from hostwerk.core.models import AuditEvent
-from hostwerk.orders.models import Order, OrderItem
+from hostwerk.orders.models import Order, OrderItem, OrderStatus
 
 
 def order_search(
@@ -69,3 +69,8 @@ def order_audit_trail(*, order: Order) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+
+
+def orders_to_accept_count() -> int:
+    """Pending orders (not items): the number beside "Orders" in the staff menu."""
+    return Order.objects.filter(status=OrderStatus.PENDING).count()

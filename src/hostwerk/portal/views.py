@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.accounts.impersonation import impersonation_stop
+from hostwerk.accounts.models import ClientArea
 from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import ClientContactForm
 from hostwerk.portal import queries
@@ -20,7 +21,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/dashboard.html",
-        {"nav": "dashboard", **queries.portal_dashboard_figures(client=request.client)},
+        {
+            "nav": "dashboard",
+            "may_billing": ClientArea.BILLING in request.client_areas,
+            "may_technical": ClientArea.TECHNICAL in request.client_areas,
+            **queries.portal_dashboard_figures(client=request.client),
+        },
     )
 
 

@@ -236,3 +236,13 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
     if request.htmx and request.GET.get("progress"):
         return render(request, "staff/orders/_accept_items.html", context)
     return render(request, "staff/orders/accept.html", context, status=422 if errors else 200)
+
+
+@staff_required
+def orders_to_accept_badge(request: HttpRequest) -> HttpResponse:
+    """The count beside "Orders" in the staff menu, loaded by htmx so pages do not wait for it."""
+    return render(
+        request,
+        "staff/orders/_to_accept_badge.html",
+        {"count": queries.orders_to_accept_count()},
+    )

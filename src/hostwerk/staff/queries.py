@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from hostwerk.accounts.queries import client_users
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from hostwerk.billing.queries import client_balance
 from hostwerk.catalog.models import Product, Tld
@@ -26,8 +27,9 @@ def staff_dashboard_figures() -> dict[str, Any]:
     clients = Client.objects.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
     )
+    # distinct: the failing count joins the items, which would count an order once per item.
     orders = Order.objects.aggregate(
-        pending=Count("id", filter=Q(status=OrderStatus.PENDING)),
+        pending=Count("id", filter=Q(status=OrderStatus.PENDING), distinct=True),
         failing=Count(
             "id",
             filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED),
@@ -69,7 +71,7 @@ def staff_dashboard_figures() -> dict[str, Any]:
 def client_overview(*, client: Client) -> dict[str, Any]:
     """The client's logins, services, domains, recent orders and open invoices for the client page."""
     return {
-        "users": list(client.users.all()),
+        "users": list(client_users(client=client)),
         "services": list(
             client.services.select_related("product", "server").order_by("-created_at")[:20]
         ),

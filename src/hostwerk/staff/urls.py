@@ -16,10 +16,22 @@ urlpatterns = [
     path(
         "clients/<int:client_id>/impersonate/", views.client_impersonate, name="client_impersonate"
     ),
+    path("clients/<int:client_id>/users/new/", views.client_user_add, name="client_user_add"),
+    path(
+        "clients/<int:client_id>/users/<int:user_id>/remove/",
+        views.client_user_remove_view,
+        name="client_user_remove",
+    ),
+    path(
+        "clients/<int:client_id>/users/<int:user_id>/send-link/",
+        views.client_user_send_link,
+        name="client_user_send_link",
+    ),
     path("settings/", views.settings_overview, name="settings"),
     path("settings/servers/<int:server_id>/", views.server_edit, name="server_edit"),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_entry, name="order_entry"),
+    path("orders/to-accept/", order_views.orders_to_accept_badge, name="orders_to_accept_badge"),
     path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),
     path("orders/new/clients/", order_views.client_picker, name="client_picker"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),

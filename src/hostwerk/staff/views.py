@@ -6,16 +6,24 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.actions import (
+    ClientUserInvalid,
+    client_user_create,
+    client_user_remove,
+    login_link_send,
+)
+from hostwerk.accounts.forms import ClientUserForm
 from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_start
+from hostwerk.accounts.models import LoginLinkPurpose
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.actions import client_create, client_update
-from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
+from hostwerk.clients.forms import ClientSearchForm, StaffClientCreateForm, StaffClientForm
 from hostwerk.core.pages import paginate
+from hostwerk.core.redirects import next_target, next_value
 from hostwerk.provisioning.actions import server_update
 from hostwerk.provisioning.forms import ServerForm
 from hostwerk.provisioning.models import Server
@@ -45,10 +53,18 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def client_create_view(request: HttpRequest) -> HttpResponse:
-    form = StaffClientForm(request.POST or None)
+    form = StaffClientCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = client_create(actor=request.actor, values=form.cleaned_data)
+        values = dict(form.cleaned_data)
+        invite = values.pop("invite")
+        client = client_create(actor=request.actor, values=values, invite=invite)
         messages.success(request, _("Client %(name)s created.") % {"name": client.display_name})
+        if invite:
+            messages.info(
+                request,
+                _("An invitation to choose a password was sent to %(email)s.")
+                % {"email": client.email},
+            )
         return redirect("staff:client_detail", client_id=client.pk)
     return render(request, "staff/clients/form.html", {"nav": "clients", "form": form})
 
@@ -75,10 +91,70 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         client_update(actor=request.actor, client=client, values=form.cleaned_data)
         messages.success(request, _("Changes saved."))
-        return redirect("staff:client_detail", client_id=client.pk)
+        # From an order's "fix it here": back to the order, to accept again.
+        return redirect(next_target(request, reverse("staff:client_detail", args=[client.pk])))
     return render(
-        request, "staff/clients/form.html", {"nav": "clients", "form": form, "client": client}
+        request,
+        "staff/clients/form.html",
+        {"nav": "clients", "form": form, "client": client, "next": next_value(request)},
     )
+
+
+@staff_required
+def client_user_add(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_queries.client_get(client_id=client_id)
+    form = ClientUserForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = client_user_create(
+                actor=request.actor,
+                client=client,
+                email=form.cleaned_data["email"],
+                access=form.cleaned_data["permissions"],
+                invite=form.cleaned_data["invite"],
+            )
+        except ClientUserInvalid as refused:
+            form.add_error(refused.field or None, refused.message)
+        else:
+            messages.success(request, _("Login %(email)s added.") % {"email": user.email})
+            return redirect(reverse("staff:client_detail", args=[client.pk]) + "#logins")
+    return render(
+        request, "staff/clients/user_form.html", {"nav": "clients", "form": form, "client": client}
+    )
+
+
+@require_POST
+@staff_required
+def client_user_remove_view(request: HttpRequest, client_id: int, user_id: int) -> HttpResponse:
+    client = client_queries.client_get(client_id=client_id)
+    user = get_object_or_404(client.users, pk=user_id)
+    try:
+        client_user_remove(actor=request.actor, user=user)
+    except ClientUserInvalid as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Login %(email)s removed.") % {"email": user.email})
+    return redirect(reverse("staff:client_detail", args=[client.pk]) + "#logins")
+
+
+@require_POST
+@staff_required
+def client_user_send_link(request: HttpRequest, client_id: int, user_id: int) -> HttpResponse:
+    """ "Send password reset" (or, for a login that never chose one, the invitation again)."""
+    client = client_queries.client_get(client_id=client_id)
+    user = get_object_or_404(client.users, pk=user_id)
+    purpose = (
+        LoginLinkPurpose.PASSWORD_RESET
+        if user.has_usable_password()
+        else LoginLinkPurpose.INVITATION
+    )
+    login_link_send(actor=request.actor, user=user, purpose=purpose)
+    if purpose == LoginLinkPurpose.INVITATION:
+        message = _("A new invitation was sent to %(email)s.")
+    else:
+        message = _("A link to choose a new password was sent to %(email)s.")
+    messages.success(request, message % {"email": user.email})
+    return redirect(reverse("staff:client_detail", args=[client.pk]) + "#logins")
 
 
 @require_POST
@@ -100,14 +176,11 @@ def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         server_update(actor=request.actor, server=server, values=form.changed_values())
         messages.success(request, _("Server %(name)s saved.") % {"name": server.name})
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("staff:settings")
-        return redirect(back)
+        return redirect(next_target(request, reverse("staff:settings")))
     return render(
         request,
         "staff/server_form.html",
-        {"nav": "settings", "form": form, "server": server, "next": request.GET.get("next", "")},
+        {"nav": "settings", "form": form, "server": server, "next": next_value(request)},
     )
 
 

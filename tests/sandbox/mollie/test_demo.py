@@ -8,9 +8,9 @@ import sys
 import time
 from decimal import Decimal
 
+from hostwerk.demo.management.commands.demo import Command
 from hostwerk.integrations.mollie import Amount, MollieClient
 from hostwerk.sandbox import powerdns
-from hostwerk.demo.management.commands.demo import Command
 from hostwerk.sandbox.mollie.state import SANDBOX_API_KEY
 
 

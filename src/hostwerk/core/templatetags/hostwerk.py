@@ -6,6 +6,7 @@ from django import forms, template
 from django.utils.html import format_html
 
 from hostwerk.core.money import format_money
+from hostwerk.core.redirects import url_with_next
 
 register = template.Library()
 
@@ -77,3 +78,9 @@ def page_url(context, page_number: int) -> str:
 def get_item(mapping, key):
     """mapping[key] in a template, or an empty dict."""
     return (mapping or {}).get(key, {}) if hasattr(mapping, "get") else {}
+
+
+@register.filter
+def with_next(link: str, back_to: str) -> str:
+    """A "fix it here" link that brings staff back to `back_to` after saving."""
+    return url_with_next(str(link or ""), str(back_to or ""))
