@@ -7,4 +7,5 @@ from hostwerk.portal import billing_views
 urlpatterns = [
     path("", billing_views.invoice_list, name="invoice_list"),
     path("<int:invoice_id>/", billing_views.invoice_detail, name="invoice_detail"),
+    path("<int:invoice_id>/pdf/", billing_views.invoice_pdf, name="invoice_pdf"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hostwerk.billing import queries
+from hostwerk.billing import documents, queries
 from hostwerk.core import clock
 from hostwerk.portal.decorators import client_required
 from hostwerk.staff.context import paginate
@@ -27,10 +27,12 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return render(
         request,
         "portal/billing/detail.html",
-        {
-            "nav": "invoices",
-            "invoice": invoice,
-            "lines": invoice.lines.all(),
-            "seller": queries.invoice_seller(),
-        },
+        {"nav": "invoices", **queries.invoice_document(invoice=invoice)},
     )
+
+
+@client_required
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The client's own invoice as a PDF download; another client's is a 404."""
+    invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    return documents.invoice_pdf_response(invoice=invoice)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hostwerk.billing import queries
+from hostwerk.billing import documents, queries
 from hostwerk.billing.actions import (
     InvoiceRefused,
     invoice_cancel,
@@ -50,15 +50,14 @@ def invoice_detail_page(
     request: HttpRequest, invoice, *, credit_form: CreditNoteForm | None = None
 ) -> HttpResponse:
     """The staff invoice page; with a credit-note form that was refused, shown open again."""
-    lines = invoice.lines.all()
+    document = queries.invoice_document(invoice=invoice)
+    lines = document["lines"]
     return render(
         request,
         "staff/billing/detail.html",
         {
             "nav": "billing",
-            "invoice": invoice,
-            "lines": lines,
-            "seller": queries.invoice_seller(),
+            **document,
             "events": queries.invoice_audit_trail(invoice=invoice)[:50],
             "paid_form": InvoicePaidForm(initial={"paid_on": clock.today()}),
             "cancel_form": InvoiceCancelForm(),
@@ -74,6 +73,12 @@ def invoice_detail_page(
 @staff_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return invoice_detail_page(request, queries.invoice_get(invoice_id=invoice_id))
+
+
+@staff_required
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice as the client receives it: a PDF in the client's language."""
+    return documents.invoice_pdf_response(invoice=queries.invoice_get(invoice_id=invoice_id))
 
 
 @require_POST
