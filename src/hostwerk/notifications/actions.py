@@ -50,6 +50,8 @@ def email_queue(
     """
     from hostwerk.notifications.tasks import send_email
 
+    for kind, _attached in attachments:
+        attachment_kind_check(kind)
     subject, text, html = render_email(template, language, context)
     email = OutgoingEmail.objects.create(
         template=template,
@@ -63,7 +65,6 @@ def email_queue(
         object_id=str(obj.pk) if obj is not None else "",
     )
     for kind, attached in attachments:
-        attachment_kind_check(kind)
         EmailAttachment.objects.create(email=email, kind=kind, object_id=str(attached.pk))
     send_email.enqueue(email.pk)
     return email
