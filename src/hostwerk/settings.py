@@ -273,6 +273,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per outbound request is noise; failures surface through our own errors.
         "httpx": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO, and CSS meant for browsers (the
+        # invoice page's print rules) at WARNING; its errors still show.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 CURRENCY = env_str("HOSTWERK_CURRENCY", "EUR")
@@ -281,9 +285,14 @@ CURRENCY = env_str("HOSTWERK_CURRENCY", "EUR")
 HOSTWERK_SELLER_COUNTRY = env_str("HOSTWERK_SELLER_COUNTRY", "NL").upper()
 HOSTWERK_SELLER_NAME = env_str("HOSTWERK_SELLER_NAME", "Hostwerk Hosting")
 HOSTWERK_SELLER_ADDRESS = env_str("HOSTWERK_SELLER_ADDRESS", "").replace("\\n", "\n")
+HOSTWERK_SELLER_POSTCODE = env_str("HOSTWERK_SELLER_POSTCODE")
+HOSTWERK_SELLER_CITY = env_str("HOSTWERK_SELLER_CITY")
 HOSTWERK_SELLER_VAT_NUMBER = env_str("HOSTWERK_SELLER_VAT_NUMBER")
 HOSTWERK_SELLER_COC_NUMBER = env_str("HOSTWERK_SELLER_COC_NUMBER")
 HOSTWERK_SELLER_IBAN = env_str("HOSTWERK_SELLER_IBAN")
+HOSTWERK_SELLER_BIC = env_str("HOSTWERK_SELLER_BIC")
+HOSTWERK_SELLER_EMAIL = env_str("HOSTWERK_SELLER_EMAIL")
+HOSTWERK_SELLER_PHONE = env_str("HOSTWERK_SELLER_PHONE")
 HOSTWERK_INVOICE_DUE_DAYS = env_int("HOSTWERK_INVOICE_DUE_DAYS", 14)
 
 # Online payments through Mollie (iDEAL). Empty URL or key: no "Pay now"; clients pay by transfer.

@@ -10,7 +10,8 @@ from tests.architecture.imports import Import, imports, module_cycles
 LAYERS: list[set[str]] = [
     {"core"},
     {"clients", "catalog"},
-    {"accounts", "notifications"},
+    {"notifications"},
+    {"accounts"},  # logins e-mail their invitation and reset links
     {"dns"},
     {"provisioning"},  # owns R6/R7: where zones point (provisioning/zones.py)
     {"domains", "mail"},

@@ -148,7 +148,7 @@ def test_invoice_page_shows_seller_client_lines_vat_totals_and_audit_trail(staff
         "— muster.de",
         "Setup fee:",
         "€ 135.00",
-        "VAT reverse-charged: article 196 of Directive 2006/112/EC",
+        "VAT reverse-charged (btw verlegd): the VAT is accounted for by the customer",
         "invoice.create",
         "Add payment",
         "Cancel invoice",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hostwerk.accounts.models import ClientAccess, LoginLink, LoginLinkPurpose, User
 from hostwerk.accounts.throttle import login_failures_clear
+from hostwerk.clients.actions import client_create
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import HostwerkError
@@ -98,6 +100,18 @@ def login_link_send(*, actor: Actor, user: User, purpose: str) -> LoginLink:
 
 def _email_in_use(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
+
+
+@transaction.atomic
+def client_create_with_login(*, actor: Actor, values: dict[str, Any], invite: bool) -> Client:
+    """Create a client; with `invite` (and an e-mail address) also its owner's login and the
+    e-mail with the link to choose a password."""
+    client = client_create(actor=actor, values=values)
+    if invite and client.email:
+        client_user_create(
+            actor=actor, client=client, email=client.email, access=ClientAccess.OWNER, invite=True
+        )
+    return client
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.accounts.models import User
 from hostwerk.accounts.throttle import login_blocked, login_failure_record, login_failures_clear
+from hostwerk.clients.forms import ClientContactForm, StaffClientForm
 from hostwerk.clients.models import ClientStatus
 
 
@@ -87,3 +89,50 @@ class ClientUserForm(forms.Form):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("There is already a login with this e-mail address."))
         return email
+
+
+# Creating a client together with its owner's login.
+
+
+def _invite_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Send an invitation to log in to the client area"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The client gets an e-mail with a one-time link to choose a password; the login "
+            "uses the e-mail address above."
+        ),
+    )
+
+
+def _check_invite(form: forms.Form, data: dict) -> None:
+    email = data.get("email")
+    if data.get("invite") and email and User.objects.filter(email__iexact=email).exists():
+        form.add_error(
+            "email",
+            _(
+                "There is already a login with this e-mail address: use another address, or "
+                "do not send an invitation."
+            ),
+        )
+
+
+class ClientCreateForm(ClientContactForm):
+    """A new client (API): contact data, and whether its owner gets an invitation."""
+
+    invite = _invite_field()
+
+    def clean(self):
+        data = super().clean()
+        _check_invite(self, data)
+        return data
+
+
+class StaffClientCreateForm(StaffClientForm):
+    invite = _invite_field()
+
+    def clean(self):
+        data = super().clean()
+        _check_invite(self, data)
+        return data

@@ -1,12 +1,12 @@
-"""API: invoices. Staff tokens see every invoice and may mark paid or cancel; client tokens see
-only their own client's invoices (another client's is a 404)."""
+"""API: invoices and their PDF documents. Staff tokens see every invoice and may mark paid or
+cancel; client tokens see only their own client's invoices (another client's is a 404)."""
 
 # No `from __future__ import annotations` here: ninja builds the query-parameter model from the
 # InvoiceStatus annotation at import time and cannot resolve it from a string.
 import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -19,6 +19,7 @@ from hostwerk.api.errors import field_error
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
+from hostwerk.billing.documents import PDF_CONTENT_TYPE, invoice_pdf_response
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentKind, PaymentMethod
 from hostwerk.billing.mollie_payments import OnlinePaymentRefused, mollie_payment_start
 from hostwerk.billing.payments import PaymentInvalid, payment_book
@@ -179,6 +180,27 @@ def list_invoices(
 @router.get("/{invoice_id}", response=InvoiceDetailOut)
 def get_invoice(request: HttpRequest, invoice_id: int):
     return invoice_for_request(request, invoice_id)
+
+
+@router.get(
+    "/{invoice_id}/pdf",
+    summary="Invoice PDF",
+    description=(
+        "The invoice or credit note as a PDF/A-3b document in the client's language, as it is "
+        "attached to the invoice e-mail."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The PDF document.",
+                "content": {PDF_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            },
+            404: {"description": "No such invoice, or another client's."},
+        }
+    },
+)
+def get_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return invoice_pdf_response(invoice=invoice_for_request(request, invoice_id))
 
 
 @router.post("/{invoice_id}/mark-paid", response=InvoiceDetailOut)

@@ -11,19 +11,20 @@ from ninja.responses import Status
 
 from hostwerk.accounts.actions import (
     ClientUserInvalid,
+    client_create_with_login,
     client_user_create,
     client_user_remove,
     login_link_send,
 )
+from hostwerk.accounts.forms import ClientCreateForm
 from hostwerk.accounts.models import ClientAccess, ClientArea, LoginLinkPurpose, User
 from hostwerk.accounts.queries import client_users
 from hostwerk.api.auth import require_staff
 from hostwerk.api.errors import field_error, form_errors
-from hostwerk.clients.actions import client_create, client_update
+from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import (
     CONTACT_FIELDS,
     ClientContactForm,
-    ClientCreateForm,
     StaffClientForm,
 )
 from hostwerk.clients.models import Client
@@ -125,7 +126,7 @@ def create_client(request: HttpRequest, payload: ClientIn):
         raise form_errors(form)
     values = dict(form.cleaned_data)
     invite = values.pop("invite")
-    return Status(201, client_create(actor=request.actor, values=values, invite=invite))
+    return Status(201, client_create_with_login(actor=request.actor, values=values, invite=invite))
 
 
 @router.get("/{client_id}", response=ClientOut)

@@ -225,6 +225,7 @@ def invoice_send_email(*, actor: Actor, invoice: Invoice) -> OutgoingEmail:
             "pay_url": invoice_pay_url(invoice),
             "seller_name": settings.HOSTWERK_SELLER_NAME,
         },
+        attachments=[("invoice_pdf", invoice)],
     )
     audit_record(
         actor=actor,

@@ -77,6 +77,7 @@ def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, d
                 language=client.language,
                 client=client,
                 obj=invoice,
+                attachments=[("invoice_pdf", invoice)],
                 context={
                     "invoice": invoice,
                     "client": client,

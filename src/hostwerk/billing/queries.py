@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -106,10 +107,43 @@ def invoice_seller() -> dict[str, object]:
     return {
         "name": settings.HOSTWERK_SELLER_NAME,
         "address": settings.HOSTWERK_SELLER_ADDRESS,
+        "town": f"{settings.HOSTWERK_SELLER_POSTCODE} {settings.HOSTWERK_SELLER_CITY}".strip(),
         "country": Country(code=settings.HOSTWERK_SELLER_COUNTRY),
         "vat_number": settings.HOSTWERK_SELLER_VAT_NUMBER,
         "coc_number": settings.HOSTWERK_SELLER_COC_NUMBER,
         "iban": settings.HOSTWERK_SELLER_IBAN,
+        "bic": settings.HOSTWERK_SELLER_BIC,
+        "email": settings.HOSTWERK_SELLER_EMAIL,
+        "phone": settings.HOSTWERK_SELLER_PHONE,
+    }
+
+
+@dataclass(frozen=True)
+class VatTotal:
+    """One VAT rate of an invoice: the amount it applies to and the VAT it comes to."""
+
+    rate: Decimal
+    base: Decimal
+    vat: Decimal
+
+
+def invoice_vat_totals(*, invoice: Invoice) -> list[VatTotal]:
+    """The invoice's totals per VAT rate, as a Dutch invoice must show them.
+
+    Every line of an invoice carries the invoice's rate (the rate follows the client, not the
+    product), so this is one row, of the invoice's own totals.
+    """
+    return [VatTotal(rate=invoice.vat_rate, base=invoice.subtotal, vat=invoice.vat_amount)]
+
+
+def invoice_document(*, invoice: Invoice) -> dict[str, object]:
+    """What the invoice document template needs, on a page and in the PDF alike."""
+    lines = list(invoice.lines.all())
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "seller": invoice_seller(),
+        "vat_totals": invoice_vat_totals(invoice=invoice),
     }
 
 

@@ -14,8 +14,8 @@ FIRST_CLIENT_NUMBER = 10001
 
 
 @transaction.atomic
-def client_create(*, actor: Actor, values: dict[str, Any], invite: bool = False) -> Client:
-    """Create a client; with `invite`, also its owner's login and the e-mail to set a password."""
+def client_create(*, actor: Actor, values: dict[str, Any]) -> Client:
+    """Create a client (accounts.actions.client_create_with_login also makes its owner login)."""
     client = Client.objects.create(**values)
     # The number follows the primary key, so it is unique without a lock and readable on paper.
     Client.objects.filter(pk=client.pk).update(number=F("pk") + FIRST_CLIENT_NUMBER - 1)
@@ -27,13 +27,6 @@ def client_create(*, actor: Actor, values: dict[str, Any], invite: bool = False)
         client=client,
         data={"email": client.email, "name": client.display_name},
     )
-    if invite and client.email:
-        from hostwerk.accounts.actions import client_user_create
-        from hostwerk.accounts.models import ClientAccess
-
-        client_user_create(
-            actor=actor, client=client, email=client.email, access=ClientAccess.OWNER, invite=True
-        )
     return client
 
 

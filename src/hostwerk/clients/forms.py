@@ -83,51 +83,5 @@ class StaffClientForm(ClientContactForm):
         }
 
 
-def _invite_field() -> forms.BooleanField:
-    return forms.BooleanField(
-        label=_("Send an invitation to log in to the client area"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "The client gets an e-mail with a one-time link to choose a password; the login "
-            "uses the e-mail address above."
-        ),
-    )
-
-
-def _check_invite(form: forms.Form, data: dict) -> None:
-    from hostwerk.accounts.models import User
-
-    email = data.get("email")
-    if data.get("invite") and email and User.objects.filter(email__iexact=email).exists():
-        form.add_error(
-            "email",
-            _(
-                "There is already a login with this e-mail address: use another address, or "
-                "do not send an invitation."
-            ),
-        )
-
-
-class ClientCreateForm(ClientContactForm):
-    """A new client (API): contact data, and whether its owner gets an invitation."""
-
-    invite = _invite_field()
-
-    def clean(self):
-        data = super().clean()
-        _check_invite(self, data)
-        return data
-
-
-class StaffClientCreateForm(StaffClientForm):
-    invite = _invite_field()
-
-    def clean(self):
-        data = super().clean()
-        _check_invite(self, data)
-        return data
-
-
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

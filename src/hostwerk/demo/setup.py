@@ -41,6 +41,23 @@ SANDBOX_PASSWORD = "sandbox"
 STAFF_EMAIL = "staff@hostwerk.test"
 CLIENT_EMAIL = "client@hostwerk.test"
 
+# A plausible Dutch seller for the demo's invoices (valid check digits, but nobody's numbers:
+# the VAT number is the one the Dutch tax office publishes for testing, the IBAN is the
+# standard example). Variables set in the environment win.
+DEMO_SELLER = {
+    "HOSTWERK_SELLER_NAME": "Hostwerk Demo Hosting B.V.",
+    "HOSTWERK_SELLER_ADDRESS": "Herengracht 420",
+    "HOSTWERK_SELLER_POSTCODE": "1017 BZ",
+    "HOSTWERK_SELLER_CITY": "Amsterdam",
+    "HOSTWERK_SELLER_COUNTRY": "NL",
+    "HOSTWERK_SELLER_VAT_NUMBER": "NL000099998B57",
+    "HOSTWERK_SELLER_COC_NUMBER": "12345678",
+    "HOSTWERK_SELLER_IBAN": "NL91ABNA0417164300",
+    "HOSTWERK_SELLER_BIC": "ABNANL2A",
+    "HOSTWERK_SELLER_EMAIL": "facturen@hostwerk.test",
+    "HOSTWERK_SELLER_PHONE": "+31 20 123 4567",
+}
+
 
 def _port(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -118,6 +135,22 @@ def demo_mollie_env() -> dict[str, str]:
 
 def demo_web_port() -> int:
     return _port("HOSTWERK_DEMO_PORT", 8000)
+
+
+def demo_seller_apply() -> dict[str, str]:
+    """Give this process and the ones it starts the demo seller, where the environment sets none.
+
+    Returns what was applied; the web server and the worker inherit the environment.
+    """
+    _refuse_in_production()
+    applied = {}
+    for name, value in DEMO_SELLER.items():
+        if os.environ.get(name):
+            continue
+        os.environ[name] = value
+        setattr(settings, name, value)
+        applied[name] = value
+    return applied
 
 
 def _refuse_in_production() -> None:
@@ -450,3 +483,34 @@ def demo_provision() -> None:
         return
     Checkpoints(service).forget("customer", "subscription")
     PleskModule().create(service)
+
+
+def demo_unpaid_invoice() -> None:
+    """Make sure the demo client has an unpaid invoice to pay (by bank transfer or iDEAL).
+
+    The first start's hosting order leaves one; once it is paid, the next start orders a
+    domain name for the client (left pending, as a real order waits for its payment).
+    """
+    from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
+    from hostwerk.core.errors import HostwerkError
+    from hostwerk.orders.actions import order_place
+    from hostwerk.orders.items import ItemRequest
+
+    client = Client.objects.get(email=CLIENT_EMAIL)
+    invoices = Invoice.objects.filter(client=client, kind=InvoiceKind.INVOICE)
+    if invoices.filter(status=InvoiceStatus.UNPAID).exists():
+        return
+    name = f"bakkerij-klant-{invoices.count() + 1}.nl"
+    try:
+        order_place(
+            actor=Actor.system(via="command"),
+            client=client,
+            channel="staff",
+            items=[ItemRequest(domain=name, domain_action="register", years=1)],
+            send_confirmation=False,
+            send_invoice_email=False,
+        )
+    except HostwerkError as error:
+        import logging
+
+        logging.getLogger(__name__).warning("demo invoice for %s not made: %s", name, error)

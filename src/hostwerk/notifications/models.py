@@ -49,3 +49,28 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to}"
+
+
+class EmailAttachment(models.Model):
+    """A file sent with an e-mail, such as an invoice's PDF.
+
+    It is made by the sending task, outside the transaction that queued the e-mail, and then
+    kept: a retry sends the same file, and the record shows what the client received.
+    """
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    # Which document: a key of hostwerk.notifications.attachments.RENDERERS.
+    kind = models.CharField(_("kind"), max_length=50)
+    object_id = models.CharField(max_length=64)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)  # None until made
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+        ordering = ["email", "id"]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.kind} {self.object_id}"

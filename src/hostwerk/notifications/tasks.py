@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
+from hostwerk.notifications.attachments import attachments_make
 from hostwerk.notifications.models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,15 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(minutes=2 ** (attempt - 1))
 
 
+def _failed(email: OutgoingEmail, attempt: int, error: str) -> str:
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.FAILED, attempts=attempt, last_error=error[:2000]
+    )
+    if attempt < MAX_ATTEMPTS:
+        send_email.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(email.pk)
+    return "failed"
+
+
 @task()
 def send_email(email_id: int) -> str:
     claimed = OutgoingEmail.objects.filter(
@@ -31,6 +41,12 @@ def send_email(email_id: int) -> str:
     if not claimed:
         return "already handled"
     email = OutgoingEmail.objects.get(pk=email_id)
+    attempt = email.attempts + 1
+    try:
+        attachments = attachments_make(email)
+    except Exception as exc:  # a document that cannot be made now is retried like a mail failure
+        logger.exception("e-mail %s: attachment not made (attempt %s)", email_id, attempt)
+        return _failed(email, attempt, f"attachment: {exc}")
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -39,17 +55,13 @@ def send_email(email_id: int) -> str:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
-    attempt = email.attempts + 1
+    for attachment in attachments:
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
-        OutgoingEmail.objects.filter(pk=email_id).update(
-            status=EmailStatus.FAILED, attempts=attempt, last_error=str(exc)[:2000]
-        )
         logger.warning("e-mail %s to %s failed (attempt %s): %s", email_id, email.to, attempt, exc)
-        if attempt < MAX_ATTEMPTS:
-            send_email.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(email_id)
-        return "failed"
+        return _failed(email, attempt, str(exc))
     OutgoingEmail.objects.filter(pk=email_id).update(
         status=EmailStatus.SENT, attempts=attempt, sent_at=timezone.now(), last_error=""
     )

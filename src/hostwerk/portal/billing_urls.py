@@ -13,4 +13,5 @@ urlpatterns = [
         billing_views.invoice_payment_return,
         name="invoice_payment_return",
     ),
+    path("<int:invoice_id>/pdf/", billing_views.invoice_pdf, name="invoice_pdf"),
 ]

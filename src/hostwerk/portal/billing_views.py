@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hostwerk.billing import queries
+from hostwerk.billing import documents, queries
 from hostwerk.billing.models import MolliePaymentStatus
 from hostwerk.billing.mollie_payments import (
     OnlinePaymentRefused,
@@ -43,9 +43,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "portal/billing/detail.html",
         {
             "nav": "invoices",
-            "invoice": invoice,
-            "lines": invoice.lines.all(),
-            "seller": queries.invoice_seller(),
+            **queries.invoice_document(invoice=invoice),
             "pay_online": mollie_enabled() and invoice.amount_due > 0,
         },
     )
@@ -103,4 +101,12 @@ def invoice_payment_return(request: HttpRequest, invoice_id: int) -> HttpRespons
             and payment.status in (MolliePaymentStatus.OPEN, MolliePaymentStatus.PENDING),
             "pay_online": mollie_enabled() and invoice.amount_due > 0,
         },
+        {"nav": "invoices", **queries.invoice_document(invoice=invoice)},
     )
+
+
+@client_required
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The client's own invoice as a PDF download; another client's is a 404."""
+    invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
+    return documents.invoice_pdf_response(invoice=invoice)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hostwerk.billing import queries
+from hostwerk.billing import documents, queries
 from hostwerk.billing.actions import (
     InvoiceRefused,
     invoice_cancel,
@@ -57,16 +57,15 @@ def invoice_detail_page(
 ) -> HttpResponse:
     """The staff invoice page; with a credit-note or payment form that was refused, shown open
     again with what was typed."""
-    lines = invoice.lines.all()
+    document = queries.invoice_document(invoice=invoice)
+    lines = document["lines"]
     refused = credit_form is not None or payment_form is not None
     return render(
         request,
         "staff/billing/detail.html",
         {
             "nav": "billing",
-            "invoice": invoice,
-            "lines": lines,
-            "seller": queries.invoice_seller(),
+            **document,
             "events": queries.invoice_audit_trail(invoice=invoice)[:50],
             "payment_form": payment_form
             or PaymentForm(
@@ -92,6 +91,12 @@ def invoice_detail_page(
 @staff_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return invoice_detail_page(request, queries.invoice_get(invoice_id=invoice_id))
+
+
+@staff_required
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice as the client receives it: a PDF in the client's language."""
+    return documents.invoice_pdf_response(invoice=queries.invoice_get(invoice_id=invoice_id))
 
 
 @require_POST

@@ -12,16 +12,17 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.accounts.actions import (
     ClientUserInvalid,
+    client_create_with_login,
     client_user_create,
     client_user_remove,
     login_link_send,
 )
-from hostwerk.accounts.forms import ClientUserForm
+from hostwerk.accounts.forms import ClientUserForm, StaffClientCreateForm
 from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_start
 from hostwerk.accounts.models import LoginLinkPurpose
 from hostwerk.clients import queries as client_queries
-from hostwerk.clients.actions import client_create, client_update
-from hostwerk.clients.forms import ClientSearchForm, StaffClientCreateForm, StaffClientForm
+from hostwerk.clients.actions import client_update
+from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
 from hostwerk.core.pages import paginate
 from hostwerk.core.redirects import next_target, next_value
 from hostwerk.provisioning.actions import server_update
@@ -57,7 +58,7 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         invite = values.pop("invite")
-        client = client_create(actor=request.actor, values=values, invite=invite)
+        client = client_create_with_login(actor=request.actor, values=values, invite=invite)
         messages.success(request, _("Client %(name)s created.") % {"name": client.display_name})
         if invite:
             messages.info(

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 f"These ports are taken: {names}. Stop what uses them, or choose other ports "
                 "with the HOSTWERK_DEMO_*_PORT variables (see README)."
             )
+        demo_setup.demo_seller_apply()  # before any child starts: they inherit it
         self.stdout.write("== migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
         logins = demo_setup.load_demo_data()
@@ -112,6 +113,7 @@ class Command(BaseCommand):
                 if child.name == "epp-registry":
                     demo_setup.demo_registry_seed()
             demo_setup.demo_provision()
+            demo_setup.demo_unpaid_invoice()
             self.print_welcome(logins, log_dir)
             while not stopping:
                 for child in children:
