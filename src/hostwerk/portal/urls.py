@@ -16,6 +16,7 @@ urlpatterns = [
     path("domains/", include("hostwerk.portal.domain_urls")),
     path("mail/", include("hostwerk.portal.mail_urls")),
     path("order/", order_views.catalogue, name="catalogue"),
+    path("order/domains/add/", order_views.checker_add, name="checker_add"),
     path("order/cart/", order_views.cart, name="cart"),
     path("order/cart/add/", order_views.cart_add_view, name="cart_add"),
     path("order/cart/remove/", order_views.cart_remove_view, name="cart_remove"),
