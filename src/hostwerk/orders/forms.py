@@ -18,19 +18,13 @@ from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.clients.models import Client
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.orders.items import ItemRequest, OrderInvalid, PricedItem, items_price
-from hostwerk.orders.models import DomainChoice
+from hostwerk.orders.models import STAFF_DOMAIN_CHOICE_LABELS, DomainChoice
 
 DOMAIN_ONLY_CHOICES = [
     (DomainAction.REGISTER, _("Register a domain")),
     (DomainAction.TRANSFER, _("Transfer a domain")),
 ]
-# The same choices as staff read them: they arrange the domain for the client.
-STAFF_DOMAIN_CHOICES = [
-    (DomainChoice.REGISTER, _("register a new domain")),
-    (DomainChoice.TRANSFER, _("transfer a domain to us")),
-    (DomainChoice.EXISTING, _("a domain the client already has here")),
-    (DomainChoice.EXTERNAL, _("a domain registered elsewhere")),
-]
+STAFF_DOMAIN_CHOICES = list(STAFF_DOMAIN_CHOICE_LABELS.items())
 # Year counts accepted at all; which ones a TLD offers is judged with the order (items_price).
 MAX_YEARS = 10
 
