@@ -300,3 +300,22 @@ def test_staff_see_why_a_name_could_not_be_checked(registry, staff_web):
 def test_the_staff_checker_is_for_staff_only(registry, client_a_web):
     response = client_a_web.get(reverse("staff:order_domain_check"), {"domains": "x.nl"})
     assert response.status_code in (302, 403, 404)
+
+
+def test_the_staff_checker_does_not_query_per_name(
+    registry, staff_web, django_assert_max_num_queries
+):
+    url = reverse("staff:order_domain_check")
+    staff_web.get(url, {"domains": "a1 a2 a3 a4 a5"})
+    with django_assert_max_num_queries(6):
+        staff_web.get(url, {"domains": "a1"})
+    with django_assert_max_num_queries(6):
+        staff_web.get(url, {"domains": "a1 a2 a3 a4 a5"})
+
+
+def test_adding_from_the_checker_needs_a_client_login(registry):
+    from django.test import Client as WebClient
+
+    response = WebClient().post(reverse("portal:checker_add"), {"name": "vrij.nl"})
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
