@@ -317,6 +317,11 @@ HOSTWERK_DOMAIN_AUTO_CANCEL = env_bool("HOSTWERK_DOMAIN_AUTO_CANCEL")
 # Auto-accept after payment: a new client's first order above this total (incl. VAT) waits for staff.
 HOSTWERK_REVIEW_ABOVE = env_decimal("HOSTWERK_REVIEW_ABOVE", "100.00")
 
+# Domain availability (the order screens' checker): how long one registry may take, and how long
+# an answer is reused before the registry is asked again.
+HOSTWERK_DOMAIN_CHECK_TIMEOUT = env_int("HOSTWERK_DOMAIN_CHECK_TIMEOUT", 8)
+HOSTWERK_DOMAIN_CHECK_CACHE_SECONDS = env_int("HOSTWERK_DOMAIN_CHECK_CACHE_SECONDS", 300)
+
 # DNS: where zones are published, and what every zone gets from Hostwerk rather than its records.
 # "none" keeps zones in the database only; "powerdns" publishes them through the PowerDNS API.
 HOSTWERK_DNS_PUBLISHER = env_str("HOSTWERK_DNS_PUBLISHER", "none")

@@ -1,5 +1,6 @@
 """Client area and staff screens for mail: forms that keep what was typed (never the password),
-404 for another client's mailbox, one-click confirm and fix, and lists without N+1."""
+404 for another client's mailbox, confirming a filter on its page (never from the list), one-click
+fix, and lists without N+1."""
 
 from __future__ import annotations
 
@@ -122,19 +123,27 @@ def test_the_client_mailbox_list_does_not_grow_its_queries(client_a_web, client_
     assert len(many) == len(few)
 
 
-def test_staff_confirm_a_filter_request_from_the_list(staff_web, client_a):
+def test_r8_the_list_offers_no_one_click_mx_switch_only_the_way_to_the_filters_page(
+    staff_web, client_a
+):
     mail_filter = MailFilterFactory(domain="klant.nl", client=client_a)
     page = staff_web.get("/staff/mail/").content.decode()
     assert "klant.nl" in page
-    assert f"/staff/mail/filters/{mail_filter.pk}/confirm/" in page
+    assert f"/staff/mail/filters/{mail_filter.pk}/confirm/" not in page
+    assert f'href="/staff/mail/filters/{mail_filter.pk}/"' in page
 
+    detail = staff_web.get(f"/staff/mail/filters/{mail_filter.pk}/").content.decode()
+    assert 'data-bs-target="#confirm-dialog"' in detail
     response = staff_web.post(
-        f"/staff/mail/filters/{mail_filter.pk}/confirm/", {"next": "list"}, follow=True
+        f"/staff/mail/filters/{mail_filter.pk}/confirm/",
+        {"note": "their e-mail of today"},
+        follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/staff/mail/"
+    assert response.redirect_chain[-1][0] == f"/staff/mail/filters/{mail_filter.pk}/"
     mail_filter.refresh_from_db()
     # Without a zone in Hostwerk the switch waits, and staff are told why.
     assert mail_filter.status == MailFilterStatus.CONFIRMED
+    assert mail_filter.confirmation == "Confirmed by sanne@provider.test: their e-mail of today"
     assert "There is no DNS zone for klant.nl in Hostwerk" in response.content.decode()
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -14,6 +15,7 @@ from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
+from hostwerk.api.errors import field_error
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.models import Mailbox, MailFilter
 from hostwerk.provisioning.models import Service
@@ -140,14 +142,42 @@ def get_mail_filter(request: HttpRequest, domain: str) -> MailFilter:
     return _mail_filter(request, domain)
 
 
+class ConfirmIn(Schema):
+    anyway: bool = False  # confirm although the provider's API does not report the domain
+    reason: str = ""  # why, when `anyway` (audited)
+
+
 @router.post("/mail-filters/{domain}/confirm", response=MailFilterOut)
-def confirm_mail_filter(request: HttpRequest, domain: str) -> MailFilter:
-    """Staff: the provider confirmed the domain; the MX records switch now. When the switch
-    cannot finish (DNS server down), the answer has status "confirmed" and `last_error`; it is
-    retried automatically."""
+def confirm_mail_filter(
+    request: HttpRequest, domain: str, payload: ConfirmIn | None = None
+) -> MailFilter:
+    """Staff: confirm the filter, so the MX records switch (R8). With an API provider, the
+    provider is asked first: when it does not report the domain the answer is 409 with what it
+    said, and nothing changes; `{"anyway": true, "reason": "..."}` confirms all the same (the
+    reason is audited; without one: 422). When the switch cannot finish (DNS server down), the
+    answer has status "confirmed" and `last_error`; it is retried automatically."""
     require_staff(request)
     mail_filter = _mail_filter(request, domain)
+    payload = payload or ConfirmIn()
     try:
-        return filtering.mail_filter_confirm(actor=request.actor, mail_filter=mail_filter)
+        if payload.anyway:
+            return filtering.mail_filter_confirm_anyway(
+                actor=request.actor, mail_filter=mail_filter, reason=payload.reason
+            )
+        outcome = filtering.mail_filter_confirm_checked(
+            actor=request.actor, mail_filter=mail_filter
+        )
+    except filtering.ConfirmReasonMissing as missing:
+        raise field_error("reason", missing.message) from None
     except filtering.MailFilterRefused as refused:
         raise HttpError(409, refused.message) from None
+    if not outcome.confirmed:
+        raise HttpError(
+            409,
+            _(
+                "Not confirmed; the MX records stay as they are. %(said)s To confirm anyway, send "
+                '{"anyway": true, "reason": "..."}.'
+            )
+            % {"said": outcome.provider_said},
+        )
+    return outcome.mail_filter

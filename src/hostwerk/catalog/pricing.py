@@ -38,3 +38,21 @@ def tld_price(tld: Tld, action: str, years: int) -> TldPrice:
         _("There is no %(action)s price for .%(tld)s for %(years)s year(s).")
         % {"action": action, "tld": tld.name, "years": years}
     )
+
+
+def tld_periods(tld: Tld, action: str = "register") -> list[int]:
+    """The year counts `tld` can be ordered for (within its limits, with a price), shortest first.
+
+    Without any price for the action the limits alone decide, so a form still offers a choice and
+    the missing price is reported where it is missing.
+    """
+    allowed = range(tld.min_years, tld.max_years + 1)
+    priced = sorted(
+        {price.years for price in tld.prices.all() if price.action == action} & set(allowed)
+    )
+    return priced or list(allowed) or [1]
+
+
+def tld_first_period(tld: Tld, action: str = "register") -> int:
+    """The year count an order for `tld` starts with: its first allowed period."""
+    return tld_periods(tld, action)[0]

@@ -1,4 +1,8 @@
-"""Is a domain name free? Asked at the TLD's registrar while ordering, with a short cache.
+"""Is a domain name free? Asked at the TLD's registrar while ordering, batched and briefly cached.
+
+Many names are looked up at once (the domain checker asks for a name in every TLD on sale): the
+names of one registrar go out in one EPP session, in as few `domain:check` commands as the
+registry allows, and each answer is cached on its own.
 
 A registrar that cannot be reached never blocks an order: the wish is recorded, and acceptance
 finds out for sure (R11: bad luck with a registry must not lose what the client typed).
@@ -8,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -20,12 +26,11 @@ from hostwerk.domains.registrars import registrar_client
 
 logger = logging.getLogger(__name__)
 
-# Answers are reused this long: a cart re-prices on every change, a registry is not asked each time.
-CACHE_SECONDS = 120
-# "Could not ask" is remembered more briefly, so a registry that comes back is used soon.
+# "Could not ask" is remembered briefly, so a registry that is down is not asked on every keystroke
+# and one that comes back is used soon.
 UNKNOWN_CACHE_SECONDS = 30
-# An order page waits at most this long for the registry.
-CHECK_TIMEOUT = 8.0
+# Registries cap the names in one check command; a registrar's settings may lower this.
+CHECK_BATCH_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,15 @@ class AvailabilityAnswer:
         return self.available is not None
 
 
+def check_timeout() -> float:
+    """Seconds one registry may take per exchange while someone waits on an order screen."""
+    return float(getattr(settings, "HOSTWERK_DOMAIN_CHECK_TIMEOUT", 8))
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "HOSTWERK_DOMAIN_CHECK_CACHE_SECONDS", 300))
+
+
 def _cache_key(tld: Tld, name: str) -> str:
     registrar = tld.registrar
     where = (
@@ -50,27 +64,70 @@ def _cache_key(tld: Tld, name: str) -> str:
     return f"domains:availability:{digest}"
 
 
+def _batch_size(registrar) -> int:
+    try:
+        size = int((registrar.settings or {}).get("check_batch_size", CHECK_BATCH_SIZE))
+    except (TypeError, ValueError):
+        size = CHECK_BATCH_SIZE
+    return max(1, size)
+
+
+def _ask_registrar(registrar, names: list[str]) -> tuple[dict[str, AvailabilityAnswer], str]:
+    """The registry's answers for `names` (one session), and the error that stopped it, if any."""
+    answers: dict[str, AvailabilityAnswer] = {}
+    size = _batch_size(registrar)
+    try:
+        with registrar_client(registrar, timeout=check_timeout()) as session:
+            for start in range(0, len(names), size):
+                for item in session.check(names[start : start + size]):
+                    name = item.name.lower()
+                    answers[name] = AvailabilityAnswer(name, item.available, item.reason)
+    except HostwerkError as error:
+        logger.warning("availability at %s unknown: %s", registrar.name, error)
+        return answers, str(error)
+    return answers, ""
+
+
+def domains_availability(
+    *, names: Iterable[tuple[DomainName, Tld]]
+) -> dict[str, AvailabilityAnswer]:
+    """Availability of every `(name, tld)`, keyed by the name's A-label.
+
+    Cached answers are used; the rest is asked per registrar in one session. A registrar that
+    fails (timeout, refused login, switched off) gives "unknown" for its names, with the reason.
+    """
+    wanted = {name.ascii: tld for name, tld in names}
+    keys = {name: _cache_key(tld, name) for name, tld in wanted.items()}
+    cached = cache.get_many(list(keys.values()))
+    result: dict[str, AvailabilityAnswer] = {}
+    to_ask: dict[int, tuple[object, list[str]]] = {}
+    for name, tld in wanted.items():
+        if keys[name] in cached:
+            result[name] = AvailabilityAnswer(name, *cached[keys[name]])
+        elif tld.registrar is None or not tld.registrar.active:
+            result[name] = AvailabilityAnswer(name, None, _("the TLD has no active registrar"))
+        else:
+            to_ask.setdefault(tld.registrar.pk, (tld.registrar, []))[1].append(name)
+
+    known: dict[str, tuple[bool | None, str]] = {}
+    unknown: dict[str, tuple[bool | None, str]] = {}
+    for registrar, asked in to_ask.values():
+        answers, error = _ask_registrar(registrar, asked)
+        for name in asked:
+            answer = answers.get(name) or AvailabilityAnswer(name, None, error)
+            result[name] = answer
+            target = known if answer.known else unknown
+            target[keys[name]] = (answer.available, answer.reason)
+    if known:
+        cache.set_many(known, _cache_seconds())
+    if unknown:
+        cache.set_many(unknown, UNKNOWN_CACHE_SECONDS)
+    return result
+
+
 def domain_availability(*, name: DomainName, tld: Tld) -> AvailabilityAnswer:
     """Ask the TLD's registrar whether `name` can be registered (cached for a short while)."""
-    if tld.registrar is None or not tld.registrar.active:
-        return AvailabilityAnswer(name.ascii, None, _("the TLD has no active registrar"))
-    key = _cache_key(tld, name.ascii)
-    cached = cache.get(key)
-    if cached is not None:
-        return AvailabilityAnswer(name.ascii, *cached)
-    try:
-        with registrar_client(tld.registrar, timeout=CHECK_TIMEOUT) as registrar:
-            answers = {item.name.lower(): item for item in registrar.check([name.ascii])}
-    except HostwerkError as error:
-        logger.warning("availability of %s unknown: %s", name.ascii, error)
-        cache.set(key, (None, str(error)), UNKNOWN_CACHE_SECONDS)
-        return AvailabilityAnswer(name.ascii, None, str(error))
-    answer = answers.get(name.ascii)
-    if answer is None:
-        cache.set(key, (None, ""), UNKNOWN_CACHE_SECONDS)
-        return AvailabilityAnswer(name.ascii, None, "")
-    cache.set(key, (answer.available, answer.reason), CACHE_SECONDS)
-    return AvailabilityAnswer(name.ascii, answer.available, answer.reason)
+    return domains_availability(names=[(name, tld)])[name.ascii]
 
 
 def availability_forget(*, name: str, tld: Tld) -> None:
@@ -78,8 +135,13 @@ def availability_forget(*, name: str, tld: Tld) -> None:
     cache.delete(_cache_key(tld, name))
 
 
-def availability_refusal(*, name: DomainName, tld: Tld, action: str) -> str:
-    """Why an order for `name` cannot be taken, or "" (also when the registrar is unreachable)."""
+def availability_refusal(
+    *, name: DomainName, tld: Tld, action: str, for_staff: bool = False
+) -> str:
+    """Why an order for `name` cannot be taken, or "" (also when the registrar is unreachable).
+
+    `for_staff` words the advice for staff entering an order for a client.
+    """
     answer = domain_availability(name=name, tld=tld)
     if not answer.known:
         return ""
@@ -90,6 +152,10 @@ def availability_refusal(*, name: DomainName, tld: Tld, action: str) -> str:
                 "domain": name.unicode,
                 "reason": reason,
             }
+        if for_staff:
+            return _(
+                "%(domain)s is already registered; if it is the client's, order a transfer instead."
+            ) % {"domain": name.unicode}
         return _("%(domain)s is already registered; if it is yours, transfer it to us instead.") % {
             "domain": name.unicode
         }

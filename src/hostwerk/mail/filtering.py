@@ -16,6 +16,7 @@ the same dance the other way round, then the domain is removed at the provider.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -243,12 +244,15 @@ def mail_filter_create(
 
 
 def mail_filter_confirm(
-    *, actor: Actor, mail_filter: MailFilter, confirmation: str = ""
+    *, actor: Actor, mail_filter: MailFilter, confirmation: str = "", override_reason: str = ""
 ) -> MailFilter:
-    """The provider has the domain (staff saw the reply, or its API says so): switch the MX.
+    """The provider has the domain (its API says so, staff saw its reply, or the domain is new):
+    switch the MX.
 
-    Confirming twice is harmless. The switch itself may fail (DNS server down): the filter then
-    stays `confirmed` with the error, and cron retries it.
+    Staff screens do not call this directly: they go through `mail_filter_confirm_checked` or,
+    with a reason, `mail_filter_confirm_anyway` (R8). Confirming twice is harmless. The switch
+    itself may fail (DNS server down): the filter then stays `confirmed` with the error, and
+    cron retries it.
     """
     with transaction.atomic():
         now = timezone.now()
@@ -266,11 +270,16 @@ def mail_filter_confirm(
         if confirmed:
             audit_record(
                 actor=actor,
-                action="mail_filter.confirm",
+                action="mail_filter.confirm_override" if override_reason else "mail_filter.confirm",
                 obj=mail_filter,
                 client=mail_filter.client,
                 changes={"status": [MailFilterStatus.REQUESTED, MailFilterStatus.CONFIRMED]},
-                data={"confirmation": mail_filter.confirmation},
+                data={"confirmation": mail_filter.confirmation}
+                | (
+                    {"reason": override_reason, "provider_said": mail_filter.provider_answer}
+                    if override_reason
+                    else {}
+                ),
             )
     if mail_filter.status == MailFilterStatus.REMOVED or mail_filter.cancelling:
         raise MailFilterRefused(
@@ -280,6 +289,82 @@ def mail_filter_confirm(
     if mail_filter.status == MailFilterStatus.CONFIRMED:
         return mail_filter_switch(actor=actor, mail_filter=mail_filter)
     return mail_filter
+
+
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    mail_filter: MailFilter
+    confirmed: bool  # the filter is confirmed (or further); False: nothing changed
+    provider_said: str = ""  # what the provider's API answered, when it was asked
+
+
+class ConfirmReasonMissing(MailFilterRefused):
+    """Confirming against the provider's word needs a reason; `field` is the form field."""
+
+    field = "reason"
+
+
+# A reason for confirming anyway must say something: "ok" does not.
+MIN_REASON_LENGTH = 5
+
+
+def mail_filter_confirm_checked(
+    *, actor: Actor, mail_filter: MailFilter, note: str = ""
+) -> ConfirmOutcome:
+    """Staff's "confirm" (R8). With an API provider, the provider is asked first and the filter
+    confirmed only when it reports the domain present; otherwise nothing changes and the
+    outcome says what it answered. With an e-mail provider staff's word is the confirmation
+    (they read the provider's reply; `note` may say which).
+    """
+    if mail_filter.status != MailFilterStatus.REQUESTED or mail_filter.cancelling:
+        done = mail_filter_confirm(actor=actor, mail_filter=mail_filter)
+        return ConfirmOutcome(done, done.status != MailFilterStatus.REQUESTED)
+    if not mail_filter.provider.uses_api:
+        confirmation = (
+            _("Confirmed by %(who)s: %(note)s") % {"who": actor.label, "note": note.strip()}
+            if note.strip()
+            else ""
+        )
+        done = mail_filter_confirm(actor=actor, mail_filter=mail_filter, confirmation=confirmation)
+        return ConfirmOutcome(done, True)
+    present = _ask_presence(actor=actor, mail_filter=mail_filter)
+    if present:
+        done = mail_filter_confirm(
+            actor=actor,
+            mail_filter=mail_filter,
+            confirmation=_("The provider's API reports the domain present."),
+        )
+        return ConfirmOutcome(done, True, mail_filter.provider_answer)
+    audit_record(
+        actor=actor,
+        action="mail_filter.confirm_refused",
+        obj=mail_filter,
+        client=mail_filter.client,
+        data={"provider_said": mail_filter.provider_answer},
+    )
+    return ConfirmOutcome(mail_filter, False, mail_filter.provider_answer)
+
+
+def mail_filter_confirm_anyway(*, actor: Actor, mail_filter: MailFilter, reason: str) -> MailFilter:
+    """Staff confirm although the provider's API does not report the domain (they know better,
+    e.g. the provider confirmed by phone). Needs a reason, which is audited with what the
+    provider said; the MX records then switch."""
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ConfirmReasonMissing(
+            _(
+                "Say why the filter is confirmed although the provider does not report the "
+                "domain, e.g. “Denit confirmed by phone on 3 March”."
+            ),
+            code="reason",
+        )
+    return mail_filter_confirm(
+        actor=actor,
+        mail_filter=mail_filter,
+        confirmation=_("Marked confirmed anyway by %(who)s: %(reason)s")
+        % {"who": actor.label, "reason": reason},
+        override_reason=reason,
+    )
 
 
 def _claim(mail_filter: MailFilter) -> bool:
@@ -464,19 +549,42 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
         _release(mail_filter)
 
 
-def mail_filter_check(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
-    """Ask the provider's API whether the requested domain is present; confirm when it is."""
-    if mail_filter.status != MailFilterStatus.REQUESTED or not mail_filter.provider.uses_api:
-        return mail_filter
+def _provider_said(mail_filter: MailFilter, present: bool | None, error: Exception | None) -> str:
+    values = {"provider": mail_filter.provider.name, "domain": mail_filter.domain_display}
+    if error is not None:
+        message = error.message if isinstance(error, HostwerkError) else str(error)
+        return _("%(provider)s could not be asked about %(domain)s: %(error)s") % {
+            **values,
+            "error": message,
+        }
+    if present:
+        return _("%(provider)s reports %(domain)s present.") % values
+    return (
+        _(
+            "%(provider)s does not report %(domain)s present (domain/exists): it has not set the "
+            "domain up, or not yet."
+        )
+        % values
+    )
+
+
+def _ask_presence(*, actor: Actor, mail_filter: MailFilter) -> bool | None:
+    """Ask the provider's API whether it holds the domain; what it said is kept on the filter.
+    None: it could not be asked (the failure is recorded, for the retry)."""
     try:
         with provider_client(mail_filter.provider) as client:
             present = client.domain_exists(domain=mail_filter.domain)
     except (PermanentError, TransientError) as error:
         _record_failure(actor=actor, mail_filter=mail_filter, step="check", error=error)
-        MailFilter.objects.filter(pk=mail_filter.pk).update(last_checked_at=timezone.now())
-        return mail_filter
+        MailFilter.objects.filter(pk=mail_filter.pk).update(
+            last_checked_at=timezone.now(),
+            provider_answer=_provider_said(mail_filter, None, error)[:500],
+        )
+        mail_filter.refresh_from_db()
+        return None
     MailFilter.objects.filter(pk=mail_filter.pk).update(
         last_checked_at=timezone.now(),
+        provider_answer=_provider_said(mail_filter, present, None)[:500],
         **(
             {"last_error": "", "last_error_at": None, "attempts": 0}
             if mail_filter.last_error
@@ -484,7 +592,14 @@ def mail_filter_check(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
         ),
     )
     mail_filter.refresh_from_db()
-    if not present:
+    return present
+
+
+def mail_filter_check(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
+    """Ask the provider's API whether the requested domain is present; confirm when it is."""
+    if mail_filter.status != MailFilterStatus.REQUESTED or not mail_filter.provider.uses_api:
+        return mail_filter
+    if not _ask_presence(actor=actor, mail_filter=mail_filter):
         return mail_filter
     return mail_filter_confirm(
         actor=actor,

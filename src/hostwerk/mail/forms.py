@@ -112,6 +112,31 @@ class MailFilterSearchForm(forms.Form):
     )
 
 
+class ConfirmNoteForm(forms.Form):
+    """Staff confirm a filter requested by e-mail: the provider's reply is the confirmation."""
+
+    note = forms.CharField(
+        label=_("The provider's reply (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. their e-mail of 3 March, ticket 4711")}
+        ),
+    )
+
+
+class ConfirmAnywayForm(forms.Form):
+    """Staff confirm although the provider's API does not report the domain: why (audited)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail, together with what the provider said."),
+        error_messages={"required": _("Say why you confirm against what the provider said.")},
+    )
+
+
 class ProviderForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     mode = forms.ChoiceField(

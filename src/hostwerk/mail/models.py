@@ -270,6 +270,9 @@ class MailFilter(models.Model):
     removal_text = models.TextField(_("what was sent to remove it"), blank=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("last checked at the provider"), null=True, blank=True)
+    # What the provider's API said when last asked whether it holds the domain, for staff deciding
+    # whether to confirm anyway (R8).
+    provider_answer = models.CharField(_("the provider's answer"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)

@@ -55,10 +55,9 @@ def order_place(
                 )
             ]
         )
+    staff_entry = _channel_allows_price_override(channel, actor)
     priced = items_price(
-        requests=items,
-        allow_price_override=_channel_allows_price_override(channel, actor),
-        client=client,
+        requests=items, allow_price_override=staff_entry, client=client, for_staff=staff_entry
     )
     # Pricing may ask the registrar whether a domain is free; that network call stays outside
     # the transaction, which on SQLite holds the database's write lock.

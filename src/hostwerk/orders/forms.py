@@ -6,18 +6,38 @@ place; its errors are put beside the matching field.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from hostwerk.catalog.models import BillingCycle, DomainAction, Product
+from hostwerk.catalog.models import BillingCycle, DomainAction, Product, Tld
+from hostwerk.catalog.pricing import tld_periods
+from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.clients.models import Client
+from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.orders.items import ItemRequest, OrderInvalid, PricedItem, items_price
-from hostwerk.orders.models import DomainChoice
+from hostwerk.orders.models import STAFF_DOMAIN_CHOICE_LABELS, DomainChoice
 
 DOMAIN_ONLY_CHOICES = [
     (DomainAction.REGISTER, _("Register a domain")),
     (DomainAction.TRANSFER, _("Transfer a domain")),
 ]
+STAFF_DOMAIN_CHOICES = list(STAFF_DOMAIN_CHOICE_LABELS.items())
+# Year counts accepted at all; which ones a TLD offers is judged with the order (items_price).
+MAX_YEARS = 10
+
+
+def years_label(years: int) -> str:
+    return ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+
+
+def years_options(tlds: list[Tld]) -> dict[str, list[int]]:
+    """Per TLD on sale its periods, and under "" every period any of them offers."""
+    periods = {tld.name: tld_periods(tld) for tld in tlds}
+    periods[""] = sorted({years for offered in periods.values() for years in offered}) or [1]
+    return periods
 
 
 class OrderItemForm(forms.Form):
@@ -36,12 +56,14 @@ class OrderItemForm(forms.Form):
         initial=DomainChoice.REGISTER,
     )
     domain = forms.CharField(label=_("Domain name"), max_length=300, required=False)
+    # Offers the periods of the typed domain's TLD, its first allowed period chosen; the page
+    # script follows the domain field as it is typed (data-periods).
     years = forms.TypedChoiceField(
         label=_("Years"),
         coerce=int,
         empty_value=None,
         required=False,
-        choices=[("", "—")] + [(n, n) for n in range(1, 11)],
+        choices=[(n, n) for n in range(1, MAX_YEARS + 1)],
     )
     auth_code = forms.CharField(
         label=_("EPP auth code"),
@@ -57,19 +79,51 @@ class OrderItemForm(forms.Form):
     )
 
     allow_price_override = False
+    for_staff = False
     # Names of ItemRequest fields per form field, for putting errors in the right place.
     FIELD_OF = {"product_id": "what", "domain_action": "what"}
 
-    def __init__(self, *args, products=None, client=None, **kwargs):
+    def __init__(self, *args, products=None, client=None, tlds=None, same_order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
+        # The rest of the cart this item joins: its registrations count as the client's domains.
+        self.same_order = list(same_order or [])
         products = list(products if products is not None else Product.objects.filter(active=True))
         self.fields["what"].choices = [
             ("", _("— choose —")),
             (_("Products"), [(str(p.pk), p.name) for p in products]),
             (_("Domains"), DOMAIN_ONLY_CHOICES),
         ]
+        self._offer_years(list(tlds) if tlds is not None else list(tlds_for_sale()))
         self.priced: list[PricedItem] = []
+
+    def _typed_tld(self) -> str:
+        text = (
+            self.data.get(self.add_prefix("domain"), "")
+            if self.is_bound
+            else self.initial.get("domain", "")
+        )
+        try:
+            return parse_domain_name(text).tld
+        except DomainNameError:
+            return ""
+
+    def _offer_years(self, tlds: list[Tld]) -> None:
+        """Show only the periods of the TLD typed (or any TLD's), the first one chosen."""
+        options = years_options(tlds)
+        periods = options.get(self._typed_tld()) or options[""]
+        field = self.fields["years"]
+        field.widget.choices = [(years, years_label(years)) for years in periods]
+        field.widget.attrs["data-periods"] = json.dumps(
+            {
+                tld: [[years, years_label(years)] for years in offered]
+                for tld, offered in options.items()
+            },
+            ensure_ascii=False,
+        )
+        field.widget.attrs["data-domain-input"] = self.add_prefix("domain")
+        if not self.initial.get("years"):
+            self.initial = {**self.initial, "years": periods[0]}
 
     def item_request(self) -> ItemRequest:
         data = self.cleaned_data
@@ -95,6 +149,8 @@ class OrderItemForm(forms.Form):
                 requests=[self.item_request()],
                 allow_price_override=self.allow_price_override,
                 client=self.client,
+                for_staff=self.for_staff,
+                same_order=self.same_order,
             )
         except OrderInvalid as invalid:
             self.add_order_errors(invalid.items.get(0, {}))
@@ -121,21 +177,27 @@ class StaffOrderItemForm(OrderItemForm):
     )
     previous_what = forms.CharField(required=False, widget=forms.HiddenInput)
     allow_price_override = True
+    for_staff = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["domain_choice"].choices = STAFF_DOMAIN_CHOICES
+        self.fields["auth_code"].help_text = _(
+            "From the client's current registrar; needed for a transfer."
+        )
         # The row is re-rendered when its product changes; what was typed meanwhile stays.
         for name in ("domain", "domain_choice", "years", "price", "auth_code", "forwarding_url"):
             self.fields[name].widget.attrs["hx-preserve"] = "true"
 
 
 class BaseStaffItemFormSet(forms.BaseFormSet):
-    def __init__(self, *args, products=None, **kwargs):
+    def __init__(self, *args, products=None, tlds=None, **kwargs):
         self.products = products
+        self.tlds = list(tlds) if tlds is not None else list(tlds_for_sale())
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"products": self.products}
+        return {"products": self.products, "tlds": self.tlds}
 
 
 StaffItemFormSet = forms.formset_factory(
@@ -193,7 +255,9 @@ class OrderFilterForm(forms.Form):
         self.fields["channel"].choices = [("", _("all channels")), *OrderChannel.choices]
 
 
-def product_item_form(product: Product, *, data=None, client=None) -> OrderItemForm:
+def product_item_form(
+    product: Product, *, data=None, client=None, tlds=None, same_order=None
+) -> OrderItemForm:
     """The order form of one product in the catalogue: only the cycles it has a price for,
     labelled with that price, the product's default cycle chosen (R2)."""
     from hostwerk.core.money import format_money
@@ -203,6 +267,8 @@ def product_item_form(product: Product, *, data=None, client=None) -> OrderItemF
         prefix=f"product{product.pk}",
         products=[product],
         client=client,
+        tlds=tlds,
+        same_order=same_order,
         initial={"what": str(product.pk), "billing_cycle": product.default_billing_cycle},
     )
     prices = {price.billing_cycle: price for price in product.prices.all()}
@@ -217,9 +283,13 @@ def product_item_form(product: Product, *, data=None, client=None) -> OrderItemF
     return form
 
 
-def domain_item_form(*, data=None) -> OrderItemForm:
+def domain_item_form(*, data=None, tlds=None, initial=None) -> OrderItemForm:
     form = OrderItemForm(
-        data=data, prefix="domain", products=[], initial={"what": DomainAction.REGISTER}
+        data=data,
+        prefix="domain",
+        products=[],
+        tlds=tlds,
+        initial={"what": DomainAction.REGISTER, **(initial or {})},
     )
     form.fields["what"].choices = DOMAIN_ONLY_CHOICES
     form.fields["what"].widget = forms.RadioSelect(choices=DOMAIN_ONLY_CHOICES)

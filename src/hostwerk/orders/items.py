@@ -15,7 +15,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from hostwerk.catalog.models import BillingCycle, DomainAction, Product, ProductType, Tld
-from hostwerk.catalog.pricing import PriceMissing, product_price, tld_price
+from hostwerk.catalog.pricing import PriceMissing, product_price, tld_first_period, tld_price
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.money import round_money
 from hostwerk.domains.availability import availability_refusal
@@ -111,9 +111,17 @@ class OrderInvalid(Exception):
 
 
 class Catalogue:
-    """Products and TLDs loaded once for a whole order (no query per item)."""
+    """Products and TLDs loaded once for a whole order (no query per item), who it is for, and
+    the domains the order registers or transfers itself."""
 
-    def __init__(self, requests: list[ItemRequest]) -> None:
+    def __init__(
+        self,
+        requests: list[ItemRequest],
+        *,
+        client=None,
+        for_staff: bool = False,
+        same_order: list[ItemRequest] | None = None,
+    ) -> None:
         product_ids = {r.product_id for r in requests if r.product_id}
         self.products = {
             p.pk: p for p in Product.objects.filter(pk__in=product_ids).prefetch_related("prices")
@@ -121,6 +129,16 @@ class Catalogue:
         self.tlds = {
             t.name: t for t in Tld.objects.select_related("registrar").prefetch_related("prices")
         }
+        self.client = client
+        self.for_staff = for_staff
+        self.ordered_domains = domains_ordered([*requests, *(same_order or [])])
+        self._held: set[str] | None = None
+
+    def held_by_client(self) -> set[str]:
+        """The client's domains here, asked once per order."""
+        if self._held is None:
+            self._held = client_domains(self.client) if self.client is not None else set()
+        return self._held
 
     def product(self, product_id: int | None) -> Product | None:
         product = self.products.get(product_id) if product_id else None
@@ -174,7 +192,7 @@ def _domain_item(
             _("Enter the domain itself (example.%(tld)s), not a subdomain.") % {"tld": name.tld},
         )
         return None
-    years = request.years or tld.min_years
+    years = request.years or tld_first_period(tld, action)
     if not tld.min_years <= years <= tld.max_years:
         errors.add(
             index,
@@ -192,7 +210,7 @@ def _domain_item(
         return None
     # Taken (or, for a transfer, unregistered) names are refused now; an unreachable registrar
     # does not block the order.
-    refusal = availability_refusal(name=name, tld=tld, action=action)
+    refusal = availability_refusal(name=name, tld=tld, action=action, for_staff=catalogue.for_staff)
     if refusal:
         errors.add(index, field_name, refusal)
         return None
@@ -227,8 +245,39 @@ def client_domains(client) -> set[str]:
     )
 
 
+def domains_ordered(requests: list[ItemRequest]) -> set[str]:
+    """The domains these items register or transfer: in the same order (or cart) they count as
+    the client's, so hosting or mail filtering for them may choose "a domain I have here"."""
+    names: set[str] = set()
+    for request in requests:
+        if request.product_id:
+            arranged = request.domain_choice in (DomainChoice.REGISTER, DomainChoice.TRANSFER)
+        else:
+            arranged = request.domain_action in DOMAIN_ACTION_KINDS
+        if not arranged:
+            continue
+        try:
+            names.add(parse_domain_name(request.domain).ascii)
+        except DomainNameError:
+            continue
+    return names
+
+
+def _not_held_message(name, *, for_staff: bool) -> str:
+    if for_staff:
+        return _(
+            "%(domain)s is not one of the client's domains here, nor registered or transferred in "
+            "this order; choose “a domain registered elsewhere”, or add its registration or "
+            "transfer to the order."
+        ) % {"domain": name.unicode}
+    return _(
+        "%(domain)s is not one of the domains we hold for you, nor in this order; choose “a "
+        "domain registered elsewhere”, or register or transfer it."
+    ) % {"domain": name.unicode}
+
+
 def _product_item(
-    request: ItemRequest, index: int, catalogue: Catalogue, errors: OrderInvalid, client=None
+    request: ItemRequest, index: int, catalogue: Catalogue, errors: OrderInvalid
 ) -> list[PricedItem]:
     product = catalogue.product(request.product_id)
     if product is None:
@@ -285,35 +334,36 @@ def _product_item(
         return items
     if (
         choice == DomainChoice.EXISTING
-        and client is not None
-        and name.ascii not in client_domains(client)
+        and catalogue.client is not None
+        and name.ascii not in catalogue.ordered_domains
+        and name.ascii not in catalogue.held_by_client()
     ):
-        errors.add(
-            index,
-            "domain",
-            _(
-                "%(domain)s is not one of the domains we hold for you; choose “a domain "
-                "registered elsewhere”, or register or transfer it."
-            )
-            % {"domain": name.unicode},
-        )
+        errors.add(index, "domain", _not_held_message(name, for_staff=catalogue.for_staff))
         return items
     item.domain = name.ascii
     return items
 
 
 def items_price(
-    *, requests: list[ItemRequest], allow_price_override: bool, client=None
+    *,
+    requests: list[ItemRequest],
+    allow_price_override: bool,
+    client=None,
+    for_staff: bool = False,
+    same_order: list[ItemRequest] | None = None,
 ) -> list[PricedItem]:
     """Validate and price `requests`; raise OrderInvalid with every problem at once.
 
-    With `client`, "a domain I already have here" is checked against the client's domains.
+    With `client`, "a domain I already have here" is checked against the client's domains and
+    the domains registered or transferred by the same order: `requests` and `same_order` (the
+    rest of a cart that `requests` joins). `for_staff` words the messages for staff entering
+    an order for the client instead of for the client.
     """
     errors = OrderInvalid()
     if not requests:
         errors.general.append(_("An order needs at least one item."))
         raise errors
-    catalogue = Catalogue(requests)
+    catalogue = Catalogue(requests, client=client, for_staff=for_staff, same_order=same_order)
     priced: list[PricedItem] = []
     for index, request in enumerate(requests):
         override = None
@@ -325,7 +375,7 @@ def items_price(
             errors.add(index, "price", _("Only staff can set a different price."))
             override = None
         if request.product_id:
-            group = _product_item(request, index, catalogue, errors, client)
+            group = _product_item(request, index, catalogue, errors)
         elif request.domain_action in DOMAIN_ACTION_KINDS:
             single = _domain_item(request, index, request.domain_action, catalogue, errors)
             group = [single] if single else []

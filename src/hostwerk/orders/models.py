@@ -96,6 +96,15 @@ class DomainChoice(models.TextChoices):
     EXTERNAL = "external", _("a domain registered elsewhere")  # the client points it at us
 
 
+# The same choices as staff read them: they arrange the domain for the client.
+STAFF_DOMAIN_CHOICE_LABELS = {
+    DomainChoice.REGISTER: _("register a new domain"),
+    DomainChoice.TRANSFER: _("transfer a domain to us"),
+    DomainChoice.EXISTING: _("a domain the client already has here"),
+    DomainChoice.EXTERNAL: _("a domain registered elsewhere"),
+}
+
+
 class ItemStatus(models.TextChoices):
     PENDING = "pending", _("pending")  # not processed yet
     ACCEPTED = "accepted", _("accepted")  # done; never processed again
@@ -163,6 +172,10 @@ class OrderItem(models.Model):
     @property
     def is_domain(self) -> bool:
         return self.kind in DOMAIN_KINDS
+
+    @property
+    def domain_choice_for_staff(self) -> str:
+        return str(STAFF_DOMAIN_CHOICE_LABELS.get(self.domain_choice, self.domain_choice))
 
     @property
     def description(self) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hostwerk.catalog.queries import products_for_sale
+from hostwerk.catalog.queries import products_for_sale, tlds_for_sale
 from hostwerk.core.pages import paginate
+from hostwerk.domains.checker import domain_check
 from hostwerk.orders import queries
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.cart import cart_add, cart_clear, cart_items, cart_remove
@@ -20,45 +24,55 @@ from hostwerk.portal.decorators import client_required
 
 
 def _catalogue(request: HttpRequest, *, bound_form=None, status: int = 200) -> HttpResponse:
+    tlds = list(tlds_for_sale().select_related("registrar"))
     forms = []
     for product in products_for_sale():
         if bound_form is not None and getattr(bound_form, "product", None) == product:
             forms.append(bound_form)
         else:
-            forms.append(product_item_form(product))
+            forms.append(product_item_form(product, tlds=tlds))
     domain_form = (
         bound_form
         if bound_form is not None and bound_form.prefix == "domain"
-        else domain_item_form()
+        else domain_item_form(tlds=tlds)
     )
-    return render(
-        request,
-        "portal/orders/catalogue.html",
-        {
-            "nav": "order",
-            "product_forms": forms,
-            "domain_form": domain_form,
-            "cart_count": len(cart_items(request.session, request.client.pk)),
-        },
-        status=status,
-    )
+    query = request.GET.get("domains", "")
+    cart = cart_items(request.session, request.client.pk)
+    context = {
+        "nav": "order",
+        "product_forms": forms,
+        "domain_form": domain_form,
+        "cart_count": len(cart),
+        "checker": domain_check(text=query, tlds=tlds) if query.strip() else None,
+        "in_cart": _domains_in(cart),
+        "tlds": tlds,
+    }
+    if request.htmx and request.htmx.target == "checker-results":
+        return render(request, "portal/orders/_checker_results.html", context)
+    return render(request, "portal/orders/catalogue.html", context, status=status)
+
+
+def _domains_in(cart) -> set[str]:
+    return {item.domain for item in cart if item.domain_action and item.domain}
 
 
 @client_required
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue, with the domain checker (?domains=...) on top."""
     return _catalogue(request)
 
 
 @require_POST
 @client_required
 def cart_add_view(request: HttpRequest) -> HttpResponse:
+    cart = cart_items(request.session, request.client.pk)
     product_id = request.POST.get("product")
     if product_id and product_id.isdigit():
         product = products_for_sale().filter(pk=int(product_id)).first()
         if product is None:
             messages.error(request, _("That product is no longer for sale."))
             return redirect("portal:catalogue")
-        form = product_item_form(product, data=request.POST, client=request.client)
+        form = product_item_form(product, data=request.POST, client=request.client, same_order=cart)
     else:
         form = domain_item_form(data=request.POST)
     if not form.is_valid():
@@ -72,6 +86,51 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
         % {"item": form.priced[0].domain_unicode or form.priced[0].product},
     )
     return redirect("portal:cart")
+
+
+@require_POST
+@client_required
+def checker_add(request: HttpRequest) -> HttpResponse:
+    """One click in the domain checker: the name goes into the cart (htmx: the row says so)."""
+    action = request.POST.get("action", "register")
+    form = domain_item_form(
+        data={
+            "domain-what": action,
+            "domain-domain": request.POST.get("name", ""),
+            "domain-years": request.POST.get("years", ""),
+            "domain-auth_code": request.POST.get("auth_code", ""),
+        }
+    )
+    added = form.is_valid() and cart_add(request.session, request.client.pk, form.item_request())
+    errors = [] if added else [e for errors in form.errors.values() for e in errors]
+    if not added and not errors:
+        errors = [_("Your cart is full. Place this order first, then start another.")]
+    if not request.htmx:
+        if added:
+            messages.success(
+                request,
+                _("Added to your cart: %(item)s.") % {"item": form.priced[0].domain_unicode},
+            )
+            return redirect("portal:cart")
+        for error in errors:
+            messages.error(request, error)
+        query = urlencode({"domains": request.POST.get("name", "")})
+        return redirect(f"{reverse('portal:catalogue')}?{query}")
+    checked = domain_check(text=request.POST.get("name", ""))
+    row = next((item for item in checked.names if item.typed), None)
+    return render(
+        request,
+        "portal/orders/_checker_action.html",
+        {
+            "row": row,
+            "added": added,
+            "errors": errors,
+            "action": action,
+            "cart_count": len(cart_items(request.session, request.client.pk)),
+            "in_cart": _domains_in(cart_items(request.session, request.client.pk)),
+            "oob": True,
+        },
+    )
 
 
 def _priced_cart(request: HttpRequest):

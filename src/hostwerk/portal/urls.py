@@ -22,6 +22,7 @@ billing = [
     path("profile/", views.profile, name="profile"),
     path("invoices/", include(patterns_for_area(ClientArea.BILLING, billing_urls.urlpatterns))),
     path("order/", order_views.catalogue, name="catalogue"),
+    path("order/domains/add/", order_views.checker_add, name="checker_add"),
     path("order/cart/", order_views.cart, name="cart"),
     path("order/cart/add/", order_views.cart_add_view, name="cart_add"),
     path("order/cart/remove/", order_views.cart_remove_view, name="cart_remove"),

@@ -15,6 +15,8 @@ from hostwerk.core.pages import paginate
 from hostwerk.dns.models import Zone
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.forms import (
+    ConfirmAnywayForm,
+    ConfirmNoteForm,
     MailboxPasswordForm,
     MailboxQuotaForm,
     MailboxSearchForm,
@@ -57,9 +59,9 @@ def mail_overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@staff_required
-def mail_filter_detail(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
-    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+def _filter_page(
+    request: HttpRequest, mail_filter: MailFilter, *, anyway_form=None, status: int = 200
+) -> HttpResponse:
     zone = Zone.objects.filter(name=mail_filter.domain).first()
     hosts = filtering.planned_hosts(mail_filter)
     return render(
@@ -72,8 +74,17 @@ def mail_filter_detail(request: HttpRequest, mail_filter_id: int) -> HttpRespons
             "hosts": hosts,
             "destination": filtering.delivery_destination(mail_filter.domain),
             "events": queries.mail_filter_audit_trail(mail_filter=mail_filter)[:30],
+            "note_form": ConfirmNoteForm(),
+            "anyway_form": anyway_form or ConfirmAnywayForm(),
+            "anyway_open": anyway_form is not None,
         },
+        status=status,
     )
+
+
+@staff_required
+def mail_filter_detail(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    return _filter_page(request, queries.mail_filter_get(mail_filter_id=mail_filter_id))
 
 
 def _back(request: HttpRequest, mail_filter: MailFilter) -> HttpResponse:
@@ -93,15 +104,7 @@ def _report(request: HttpRequest, mail_filter: MailFilter, success: str) -> None
         messages.success(request, success)
 
 
-@require_POST
-@staff_required
-def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
-    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
-    try:
-        mail_filter = filtering.mail_filter_confirm(actor=request.actor, mail_filter=mail_filter)
-    except HostwerkError as error:
-        messages.error(request, error.message)
-        return _back(request, mail_filter)
+def _confirmed_message(request: HttpRequest, mail_filter: MailFilter) -> None:
     if mail_filter.status == MailFilterStatus.ACTIVE:
         messages.success(
             request,
@@ -114,7 +117,52 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
             mail_filter,
             _("%(domain)s is confirmed.") % {"domain": mail_filter.domain_display},
         )
-    return _back(request, mail_filter)
+
+
+@require_POST
+@staff_required
+def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+    """Confirm (R8): an API provider is asked first; "confirm anyway" needs a reason."""
+    mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
+    detail = redirect("staff:mail_filter_detail", mail_filter_id=mail_filter.pk)
+    if request.POST.get("anyway") == "1":
+        form = ConfirmAnywayForm(request.POST)
+        if not form.is_valid():
+            return _filter_page(request, mail_filter, anyway_form=form, status=422)
+        try:
+            mail_filter = filtering.mail_filter_confirm_anyway(
+                actor=request.actor, mail_filter=mail_filter, reason=form.cleaned_data["reason"]
+            )
+        except filtering.ConfirmReasonMissing as missing:
+            form.add_error("reason", missing.message)
+            return _filter_page(request, mail_filter, anyway_form=form, status=422)
+        except HostwerkError as error:
+            messages.error(request, error.message)
+            return detail
+        _confirmed_message(request, mail_filter)
+        return detail
+    note = ConfirmNoteForm(request.POST)
+    try:
+        outcome = filtering.mail_filter_confirm_checked(
+            actor=request.actor,
+            mail_filter=mail_filter,
+            note=note.cleaned_data["note"] if note.is_valid() else "",
+        )
+    except HostwerkError as error:
+        messages.error(request, error.message)
+        return detail
+    if outcome.confirmed:
+        _confirmed_message(request, outcome.mail_filter)
+    else:
+        messages.warning(
+            request,
+            _(
+                "Not confirmed; the MX records stay as they are. %(said)s If you know the "
+                "provider has the domain, use “Mark confirmed anyway”."
+            )
+            % {"said": outcome.provider_said},
+        )
+    return detail
 
 
 @require_POST

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.catalog.models import Product
 from hostwerk.catalog.pricing import PriceMissing, product_price
+from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.models import Client
 from hostwerk.core.pages import paginate
+from hostwerk.domains.checker import domain_check
 from hostwerk.orders import queries
 from hostwerk.orders.acceptance import (
     IN_REQUEST_ITEM_LIMIT,
@@ -84,6 +86,10 @@ def _products():
     return list(Product.objects.filter(active=True).prefetch_related("prices"))
 
 
+def _tlds():
+    return list(tlds_for_sale().select_related("registrar"))
+
+
 def _entry_page(request, options, formset, status=200):
     chosen = options["client"].value()
     client = Client.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
@@ -100,11 +106,11 @@ def order_entry(request: HttpRequest) -> HttpResponse:
     products = _products()
     if request.method != "POST":
         options = StaffOrderOptionsForm(initial={"client": request.GET.get("client", "")})
-        formset = StaffItemFormSet(prefix=ITEM_PREFIX, products=products)
+        formset = StaffItemFormSet(prefix=ITEM_PREFIX, products=products, tlds=_tlds())
         return _entry_page(request, options, formset)
 
     options = StaffOrderOptionsForm(request.POST)
-    formset = StaffItemFormSet(request.POST, prefix=ITEM_PREFIX, products=products)
+    formset = StaffItemFormSet(request.POST, prefix=ITEM_PREFIX, products=products, tlds=_tlds())
     if options.is_valid() and formset.is_valid():
         try:
             order = order_place(
@@ -134,23 +140,30 @@ def order_entry(request: HttpRequest) -> HttpResponse:
 def order_entry_row(request: HttpRequest) -> HttpResponse:
     """One item row of the entry form, re-rendered with its price (R2: visible before submitting).
 
-    GET ?index=N gives an empty row for "add item"; POST re-prices a changed row. When the
-    product changed, the cycle goes back to that product's default cycle.
+    GET ?index=N gives an empty row for "add item", or with what/domain/years a filled-in row
+    (the domain checker's "add to order"); POST re-prices a changed row. When the product
+    changed, the cycle goes back to that product's default cycle.
     """
-    products = _products()
+    products, tlds = _products(), _tlds()
     index = request.GET.get("index") or request.POST.get("row_index") or "0"
     index = int(index) if index.isdigit() else 0
     prefix = f"{ITEM_PREFIX}-{index}"
     if request.method != "POST":
-        form = StaffOrderItemForm(prefix=prefix, products=products)
-        return render(request, "staff/orders/_item_row.html", {"form": form, "index": index})
-    data = request.POST.copy()
+        if not request.GET.get("domain"):
+            form = StaffOrderItemForm(prefix=prefix, products=products, tlds=tlds)
+            return render(request, "staff/orders/_item_row.html", {"form": form, "index": index})
+        data = QueryDict(mutable=True)
+        for name in ("what", "domain", "years"):
+            data[f"{prefix}-{name}"] = request.GET.get(name, "")
+        data[f"{prefix}-previous_what"] = data[f"{prefix}-what"]
+    else:
+        data = request.POST.copy()
     what, previous = data.get(f"{prefix}-what", ""), data.get(f"{prefix}-previous_what", "")
     if what != previous:
         default = next((p.default_billing_cycle for p in products if str(p.pk) == what), "")
         data[f"{prefix}-billing_cycle"] = default
         data[f"{prefix}-previous_what"] = what
-    form = StaffOrderItemForm(data, prefix=prefix, products=products)
+    form = StaffOrderItemForm(data, prefix=prefix, products=products, tlds=tlds)
     form.is_valid()
     # A live preview judges what was filled in; a field left empty is not an error yet.
     for name in list(form.errors):
@@ -170,6 +183,14 @@ def order_entry_row(request: HttpRequest) -> HttpResponse:
         "staff/orders/_item_row.html",
         {"form": form, "index": index, "catalogue_price": catalogue_price, "live": True},
     )
+
+
+@staff_required
+def order_domain_check(request: HttpRequest) -> HttpResponse:
+    """The domain checker of staff order entry (htmx fragment): free, taken, could not check."""
+    query = request.GET.get("domains", "")
+    checker = domain_check(text=query, tlds=_tlds()) if query.strip() else None
+    return render(request, "staff/orders/_checker_results.html", {"checker": checker})
 
 
 @staff_required

@@ -34,6 +34,7 @@ urlpatterns = [
     path("orders/to-accept/", order_views.orders_to_accept_badge, name="orders_to_accept_badge"),
     path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),
     path("orders/new/clients/", order_views.client_picker, name="client_picker"),
+    path("orders/new/domains/", order_views.order_domain_check, name="order_domain_check"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
     path("orders/<int:order_id>/cancel/", order_views.order_cancel_view, name="order_cancel"),
     path("orders/<int:order_id>/accept/", order_views.order_accept_view, name="order_accept"),
