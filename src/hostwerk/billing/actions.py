@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.periods import period_end_for_cycle, period_end_for_years
@@ -54,8 +55,11 @@ def invoice_values(
     issued_on: datetime.date,
     due_on: datetime.date,
     lines: list[InvoiceLine],
+    payment_method: str = "",
 ) -> dict:
-    """The fields of a new invoice: VAT, totals of `lines`, and the client's details frozen."""
+    """The fields of a new invoice: VAT, totals of `lines`, and the client's details frozen.
+
+    The payment method is the order's when given, else the client's (renewals)."""
     subtotal = sum((line.amount for line in lines), ZERO)
     vat_amount = sum((line.vat_amount for line in lines), ZERO)
     return {
@@ -78,6 +82,7 @@ def invoice_values(
         "client_country": client.country.code,
         "client_vat_number": client.vat_number,
         "client_email": client.email,
+        "payment_method": payment_method or client.payment_method,
     }
 
 
@@ -190,8 +195,9 @@ def invoice_create_for_order(
             client=client,
             treatment=treatment,
             issued_on=issued_on,
-            due_on=issued_on + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DUE_DAYS),
+            due_on=issued_on + datetime.timedelta(days=billing_setting("invoice_due_days")),
             lines=lines,
+            payment_method=order.payment_method,
         ),
     )
     for line in lines:

@@ -36,6 +36,14 @@ class VatScheme(models.TextChoices):
     OUTSIDE_EU = "outside_eu", _("outside the EU")  # client outside the EU: no EU VAT
 
 
+class InvoicePaymentMethod(models.TextChoices):
+    """How a client pays its invoices; chosen per client, per order, copied onto the invoice."""
+
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")  # the client transfers to our IBAN
+    IDEAL = "ideal", _("iDEAL")  # the client pays online through the invoice's payment link
+    DIRECT_DEBIT = "direct_debit", _("direct debit")  # we collect it; the client does nothing
+
+
 class Invoice(models.Model):
     """An issued invoice. Amounts and the client's details are frozen at issue time."""
 
@@ -91,6 +99,12 @@ class Invoice(models.Model):
     # Payments less refunds, kept with the invoice (under its row lock) so lists need no sums.
     amount_paid = MoneyField(_("paid"), default=0)
     currency = models.CharField(_("currency"), max_length=3)
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+    )
 
     # The client as invoiced: later changes to the client do not rewrite an issued invoice.
     client_name = models.CharField(_("name"), max_length=200)
@@ -526,3 +540,22 @@ class VatRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.rate}% from {self.valid_from}"
+
+
+class BillingSetting(models.Model):
+    """A billing setting staff changed in the staff area; without a row the environment decides.
+
+    Read through `hostwerk.billing.config.billing_setting`, never directly.
+    """
+
+    name = models.CharField(_("setting"), max_length=60, unique=True)
+    value = models.JSONField(_("value"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("billing setting")
+        verbose_name_plural = _("billing settings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from hostwerk.billing.models import InvoicePaymentMethod
 from hostwerk.core.validators import EU_COUNTRIES, phone_for_display
 
 
@@ -67,6 +68,13 @@ class Client(models.Model):
     )
     registration_number = models.CharField(
         _("chamber of commerce number"), max_length=30, blank=True
+    )
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+        help_text=_("How the client pays; new orders and their invoices start with this."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hostwerk.billing.models import InvoicePaymentMethod
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
@@ -35,6 +36,7 @@ def order_place(
     send_confirmation: bool = True,
     send_invoice_email: bool = True,
     notes: str = "",
+    payment_method: str = "",
 ) -> Order:
     """Create a pending order (R1): validated, priced, audited, invoiced and confirmed as asked.
 
@@ -49,6 +51,13 @@ def order_place(
                 _(
                     "An invoice e-mail needs an invoice: tick “generate invoice” or untick the e-mail."
                 )
+            ]
+        )
+    if payment_method and payment_method not in InvoicePaymentMethod.values:
+        raise OrderInvalid(
+            general=[
+                _("Choose a payment method: %(methods)s.")
+                % {"methods": ", ".join(InvoicePaymentMethod.values)}
             ]
         )
     priced = items_price(
@@ -67,6 +76,7 @@ def order_place(
             send_confirmation=send_confirmation,
             send_invoice_email=send_invoice_email,
             notes=notes,
+            payment_method=payment_method or client.payment_method,
             total=sum((item.price + item.setup_fee for item in priced), start=0),
         )
         Order.objects.filter(pk=order.pk).update(number=F("pk") + FIRST_ORDER_NUMBER - 1)
@@ -113,6 +123,7 @@ def order_place(
                 "generate_invoice": generate_invoice,
                 "send_confirmation": send_confirmation,
                 "send_invoice_email": send_invoice_email,
+                "payment_method": order.payment_method,
             },
         )
         for item in created:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.billing.models import InvoicePaymentMethod
 from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.fields import EncryptedTextField
 from hostwerk.core.money import MoneyField
@@ -45,6 +46,12 @@ class Order(models.Model):
     generate_invoice = models.BooleanField(_("generate invoice"), default=True)
     send_confirmation = models.BooleanField(_("send order confirmation"), default=True)
     send_invoice_email = models.BooleanField(_("send invoice e-mail"), default=True)
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+    )
     total = MoneyField(_("total excluding VAT"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
