@@ -21,7 +21,7 @@ from hostwerk.staff.context import paginate
 
 def _catalogue(request: HttpRequest, *, bound_form=None, status: int = 200) -> HttpResponse:
     forms = []
-    for product in products_for_sale():
+    for product in products_for_sale(listed_only=True):
         if bound_form is not None and getattr(bound_form, "product", None) == product:
             forms.append(bound_form)
         else:

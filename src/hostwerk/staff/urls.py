@@ -16,8 +16,7 @@ urlpatterns = [
     path(
         "clients/<int:client_id>/impersonate/", views.client_impersonate, name="client_impersonate"
     ),
-    path("settings/", views.settings_overview, name="settings"),
-    path("settings/servers/<int:server_id>/", views.server_edit, name="server_edit"),
+    path("settings/", include("hostwerk.staff.settings_urls")),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_entry, name="order_entry"),
     path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,9 +13,6 @@ from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.actions import client_create, client_update
 from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
-from hostwerk.provisioning.actions import server_update
-from hostwerk.provisioning.forms import ServerForm
-from hostwerk.provisioning.models import Server
 from hostwerk.staff import queries
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
@@ -91,31 +86,6 @@ def client_impersonate(request: HttpRequest, client_id: int) -> HttpResponse:
         messages.error(request, _("You do not have permission to log in as a client."))
         return redirect("staff:client_detail", client_id=client.pk)
     return redirect("portal:dashboard")
-
-
-@staff_required
-def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
-    server = get_object_or_404(Server, pk=server_id)
-    form = ServerForm(request.POST or None, instance=server)
-    if request.method == "POST" and form.is_valid():
-        server_update(actor=request.actor, server=server, values=form.changed_values())
-        messages.success(request, _("Server %(name)s saved.") % {"name": server.name})
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("staff:settings")
-        return redirect(back)
-    return render(
-        request,
-        "staff/server_form.html",
-        {"nav": "settings", "form": form, "server": server, "next": request.GET.get("next", "")},
-    )
-
-
-@staff_required
-def settings_overview(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "staff/settings.html", {"nav": "settings", **queries.settings_overview()}
-    )
 
 
 # Sections whose screens arrive with later work; each says what it will hold.
