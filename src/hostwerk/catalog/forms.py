@@ -102,9 +102,9 @@ class ProductForm(forms.ModelForm):
         if self.instance.pk is None:
             # "Accept when paid" follows the module; the form's default module is Plesk.
             self.fields["accept_when_paid"].initial = True
-        prices = {price.billing_cycle: price for price in self.instance.prices.all()}
-        if self.instance.pk is None:
-            prices = {}
+        prices = {}
+        if self.instance.pk is not None:
+            prices = {price.billing_cycle: price for price in self.instance.prices.all()}
         for cycle, label in BillingCycle.choices:
             self.fields[price_field(cycle)] = money_field(_("Price (%(cycle)s)") % {"cycle": label})
             self.fields[f"setup_{cycle}"] = money_field(
