@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from hostwerk.billing.models import Invoice, InvoiceCounter, InvoiceLine, VatRate
+from hostwerk.billing.models import BillingSetting, Invoice, InvoiceCounter, InvoiceLine, VatRate
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -65,3 +65,15 @@ class VatRateAdmin(admin.ModelAdmin):
     list_display = ["country", "rate", "valid_from"]
     list_filter = ["country"]
     ordering = ["country", "-valid_from"]
+
+
+@admin.register(BillingSetting)
+class BillingSettingAdmin(admin.ModelAdmin):
+    # Changed on the staff settings page, where every change is audited.
+    list_display = ["name", "value", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
