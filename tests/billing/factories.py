@@ -41,6 +41,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: 70001 + n)
     client = factory.SubFactory(ClientFactory)
     channel = OrderChannel.STAFF
+    payment_method = factory.LazyAttribute(lambda order: order.client.payment_method)
 
     @factory.post_generation
     def placed_at(obj, create, extracted, **kwargs):

@@ -14,6 +14,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     channel = "client_area"
     total = "75.00"
+    payment_method = factory.LazyAttribute(lambda order: order.client.payment_method)
 
 
 class OrderItemFactory(factory.django.DjangoModelFactory):

@@ -105,3 +105,17 @@ def test_order_list_endpoint_query_count_is_constant(staff_api, rows, django_ass
     with django_assert_num_queries(3):  # token, count, page
         body = staff_api.get("/orders", {"status": "pending"}).json()
     assert body["count"] == rows
+
+
+@pytest.mark.django_db
+def test_an_api_order_carries_its_payment_method_to_the_invoice(staff_api, client_a, hosting, tlds):
+    order = {"client_id": client_a.pk, "items": [{"product_id": hosting.pk, "domain": "a.nl"}]}
+    response = staff_api.post("/orders", {**order, "payment_method": "direct_debit"})
+    assert response.status_code == 201, response.content
+    assert response.json()["payment_method"] == "direct_debit"
+    assert Order.objects.get().invoice.payment_method == "direct_debit"
+
+    refused = staff_api.post("/orders", {**order, "payment_method": "cheque"})
+    assert refused.status_code == 422
+    assert any(d["loc"][-1] == "payment_method" for d in refused.json()["detail"])
+    assert Order.objects.count() == 1

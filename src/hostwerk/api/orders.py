@@ -48,6 +48,9 @@ class OrderIn(Schema):
     items: list[OrderItemIn]
     generate_invoice: bool = True
     send_email: bool = True
+    payment_method: Literal["bank_transfer", "ideal", "direct_debit", ""] = Field(
+        "", description="How the order's invoice is paid; empty: the client's payment method."
+    )
 
 
 class OrderItemOut(Schema):
@@ -84,6 +87,7 @@ class OrderOut(Schema):
     client_id: int
     invoice_id: int | None
     total: Decimal
+    payment_method: str
     created_at: str
     items: list[OrderItemOut]
 
@@ -163,6 +167,7 @@ def place_order(request: HttpRequest, payload: OrderIn):
             generate_invoice=payload.generate_invoice,
             send_confirmation=payload.send_email,
             send_invoice_email=payload.send_email and payload.generate_invoice,
+            payment_method=payload.payment_method,
         )
     except OrderInvalid as invalid:
         raise invalid_to_422(invalid) from None

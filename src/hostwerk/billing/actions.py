@@ -54,8 +54,11 @@ def invoice_values(
     issued_on: datetime.date,
     due_on: datetime.date,
     lines: list[InvoiceLine],
+    payment_method: str = "",
 ) -> dict:
-    """The fields of a new invoice: VAT, totals of `lines`, and the client's details frozen."""
+    """The fields of a new invoice: VAT, totals of `lines`, and the client's details frozen.
+
+    The payment method is the order's when given, else the client's (renewals)."""
     subtotal = sum((line.amount for line in lines), ZERO)
     vat_amount = sum((line.vat_amount for line in lines), ZERO)
     return {
@@ -78,6 +81,7 @@ def invoice_values(
         "client_country": client.country.code,
         "client_vat_number": client.vat_number,
         "client_email": client.email,
+        "payment_method": payment_method or client.payment_method,
     }
 
 
@@ -235,3 +239,32 @@ def invoice_send_email(*, actor: Actor, invoice: Invoice) -> OutgoingEmail:
         data={"to": client.email, "language": client.language, "email": email.pk},
     )
     return email
+
+
+@transaction.atomic
+def billing_settings_update(*, actor: Actor, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Store staff's billing settings; None for a name removes the override (the environment's
+    value holds again). Audited with the value in force before and after."""
+    from hostwerk.billing.config import SPEC_BY_NAME
+    from hostwerk.billing.models import BillingSetting
+
+    stored = {row.name: row for row in BillingSetting.objects.select_for_update()}
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        spec = SPEC_BY_NAME[name]
+        row = stored.get(name)
+        before = spec.environment_value if row is None else row.value
+        after = spec.environment_value if value is None else value
+        if value is None:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            BillingSetting.objects.create(name=name, value=value)
+        elif row.value != value:
+            row.value = value
+            row.save(update_fields=["value", "updated_at"])
+        if before != after or (row is None) != (value is None):
+            changes[name] = [before, after]
+    if changes:
+        audit_record(actor=actor, action="billing_settings.update", changes=changes)
+    return changes

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from hostwerk.billing.models import Invoice, InvoiceCounter, InvoiceLine, MolliePayment, VatRate
+from hostwerk.billing.models import (
+    BillingSetting,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    MolliePayment,
+    VatRate,
+)
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -76,6 +83,12 @@ class MolliePaymentAdmin(admin.ModelAdmin):
     search_fields = ["mollie_id", "invoice__number"]
     list_select_related = ["invoice"]
     raw_id_fields = ["invoice"]
+
+
+@admin.register(BillingSetting)
+class BillingSettingAdmin(admin.ModelAdmin):
+    # Changed on the staff settings page, where every change is audited.
+    list_display = ["name", "value", "updated_at"]
 
     def has_add_permission(self, request):
         return False

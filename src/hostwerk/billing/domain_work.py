@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import DomainRenewal, RenewalStatus
 from hostwerk.billing.settlement import overdue_lines
 from hostwerk.core import clock
@@ -83,9 +83,9 @@ SELF_RENEWING_TLDS = [name for name, rule in RULES.items() if rule.renews_automa
 
 def domains_to_cancel(day: datetime.date) -> QuerySet[Domain]:
     """Self-renewing (.nl) domains to give up: a renewal unpaid for
-    HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE days, or "do not renew" and past the due date."""
+    "domain_cancel_days_overdue" days, or "do not renew" and past the due date."""
     lines = overdue_lines(
-        before=day - datetime.timedelta(days=settings.HOSTWERK_DOMAIN_CANCEL_DAYS_OVERDUE - 1)
+        before=day - datetime.timedelta(days=billing_setting("domain_cancel_days_overdue") - 1)
     ).filter(domain=OuterRef("pk"), period_start=OuterRef("next_due_date"))
     return (
         Domain.objects.filter(
@@ -120,7 +120,7 @@ def domain_work_run(*, actor: Actor, day: datetime.date, errors: list[dict]) -> 
         except HostwerkError as error:
             errors.append({"step": "domains", "object": renewal.domain.name, "error": str(error)})
     cancelled = 0
-    if settings.HOSTWERK_DOMAIN_AUTO_CANCEL:
+    if billing_setting("domain_auto_cancel"):
         for domain in domains_to_cancel(day):
             try:
                 domain_cancel(actor=actor, domain=domain, reason=_("not paid"))

@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from hostwerk.billing.actions import invoice_url
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import (
     Invoice,
     InvoiceKind,
+    InvoicePaymentMethod,
     InvoiceReminder,
     InvoiceStatus,
     ReminderKind,
@@ -39,15 +41,18 @@ def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]
     notice is not sent when a later one went out already.
     """
     due: list[tuple[Invoice, ReminderKind, int]] = []
-    before = datetime.timedelta(days=settings.HOSTWERK_REMINDER_DAYS_BEFORE_DUE)
-    if settings.HOSTWERK_REMINDER_DAYS_BEFORE_DUE > 0:
+    days_before = billing_setting("reminder_days_before_due")
+    before = datetime.timedelta(days=days_before)
+    if days_before > 0:
         for invoice in (
             _unpaid()
             .filter(due_on__gt=day, due_on__lte=day + before)
             .exclude(reminders__isnull=False)
+            # Collected by direct debit: nothing for the client to do before the due date.
+            .exclude(payment_method=InvoicePaymentMethod.DIRECT_DEBIT)
         ):
             due.append((invoice, ReminderKind.BEFORE_DUE, 0))
-    notice_days = settings.HOSTWERK_OVERDUE_NOTICE_DAYS
+    notice_days = billing_setting("overdue_notice_days")
     if not notice_days:
         return due
     earliest = day - datetime.timedelta(days=notice_days[0])
@@ -62,7 +67,9 @@ def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]
     return due
 
 
-def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, day) -> bool:
+def _send(
+    *, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, day, suspend_days: int
+) -> bool:
     client = invoice.client
     if not client.email:
         return False
@@ -86,7 +93,7 @@ def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, d
                     "seller_name": settings.HOSTWERK_SELLER_NAME,
                     "days_overdue": overdue,
                     "notice": OVERDUE_KINDS.index(kind) + 1 if kind in OVERDUE_KINDS else 0,
-                    "suspend_days": settings.HOSTWERK_SUSPEND_DAYS_OVERDUE,
+                    "suspend_days": suspend_days,
                 },
             )
             InvoiceReminder.objects.filter(pk=reminder.pk).update(email=email)
@@ -105,9 +112,17 @@ def _send(*, actor: Actor, invoice: Invoice, kind: ReminderKind, overdue: int, d
 def reminders_send(*, actor: Actor, day: datetime.date, errors: list[dict]) -> int:
     """Send the reminders and overdue notices due on `day`; return how many were sent."""
     sent = 0
+    suspend_days = billing_setting("suspend_days_overdue")
     for invoice, kind, overdue in reminders_due(day):
         try:
-            sent += _send(actor=actor, invoice=invoice, kind=kind, overdue=overdue, day=day)
+            sent += _send(
+                actor=actor,
+                invoice=invoice,
+                kind=kind,
+                overdue=overdue,
+                day=day,
+                suspend_days=suspend_days,
+            )
         except Exception as error:  # one failing e-mail does not stop the others
             errors.append({"step": "reminders", "object": invoice.number, "error": str(error)})
     return sent

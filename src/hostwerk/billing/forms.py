@@ -201,3 +201,76 @@ class CreditNoteForm(forms.Form):
         ):
             raise forms.ValidationError(_("Enter the amount to credit for at least one line."))
         return cleaned
+
+
+class BillingSettingsForm(forms.Form):
+    """One field per billing setting; an empty field means "the environment's value"."""
+
+    def __init__(self, *args, overview: list[dict], **kwargs):
+        from hostwerk.billing.config import BOOLEAN, DAY_LIST
+
+        super().__init__(*args, **kwargs)
+        self.specs = {}
+        for row in overview:
+            spec = row["spec"]
+            self.specs[spec.name] = spec
+            default = row["default"]
+            if spec.kind == BOOLEAN:
+                field = forms.ChoiceField(
+                    choices=[
+                        ("", _("environment default (%(value)s)") % {"value": _yes_no(default)}),
+                        ("on", _("yes")),
+                        ("off", _("no")),
+                    ],
+                    required=False,
+                )
+                initial = "" if row["override"] is None else ("on" if row["override"] else "off")
+            elif spec.kind == DAY_LIST:
+                field = forms.CharField(max_length=40, required=False)
+                initial = "" if row["override"] is None else ", ".join(map(str, row["override"]))
+                default = ", ".join(map(str, default)) or "—"
+            else:
+                field = forms.IntegerField(
+                    min_value=spec.minimum, max_value=spec.maximum, required=False
+                )
+                initial = row["override"]
+            field.label = spec.label
+            field.help_text = _("%(help)s Empty: the environment's %(variable)s = %(value)s.") % {
+                "help": spec.help_text,
+                "variable": spec.environment_name,
+                "value": _yes_no(default) if spec.kind == BOOLEAN else default,
+            }
+            field.initial = initial
+            self.fields[spec.name] = field
+
+    def clean(self):
+        from hostwerk.billing.config import BOOLEAN, DAY_LIST
+
+        data = super().clean()
+        for name, spec in self.specs.items():
+            if name in self.errors:
+                continue
+            value = data.get(name)
+            if value in (None, ""):
+                data[name] = None
+            elif spec.kind == BOOLEAN:
+                data[name] = value == "on"
+            elif spec.kind == DAY_LIST:
+                parts = [part.strip() for part in value.split(",") if part.strip()]
+                if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
+                    self.add_error(name, _("Enter one to three day counts, e.g. 1, 7, 14."))
+                    continue
+                days = sorted({int(part) for part in parts})
+                if days[0] < spec.minimum or days[-1] > spec.maximum:
+                    self.add_error(
+                        name,
+                        _("Each day count is from %(min)s to %(max)s.")
+                        % {"min": spec.minimum, "max": spec.maximum},
+                    )
+                    continue
+                data[name] = days
+        return data
+
+
+def _yes_no(value: bool):
+    return _("yes") if value else _("no")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import (
     CancellationRequest,
     CancellationStatus,
@@ -57,7 +58,7 @@ def services_to_unsuspend(day: datetime.date) -> QuerySet[Service]:
 
 
 def services_to_terminate(day: datetime.date) -> QuerySet[Service]:
-    days = settings.HOSTWERK_TERMINATE_DAYS_OVERDUE
+    days = billing_setting("terminate_days_overdue")
     if days <= 0:
         return Service.objects.none()
     lines = overdue_lines(before=day - datetime.timedelta(days=days - 1))

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from hostwerk.clients.models import InvoicePaymentMethod
 from hostwerk.core.money import ZERO, MoneyField
 
 
@@ -91,6 +92,12 @@ class Invoice(models.Model):
     # Payments less refunds, kept with the invoice (under its row lock) so lists need no sums.
     amount_paid = MoneyField(_("paid"), default=0)
     currency = models.CharField(_("currency"), max_length=3)
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+    )
 
     # The client as invoiced: later changes to the client do not rewrite an issued invoice.
     client_name = models.CharField(_("name"), max_length=200)
@@ -580,3 +587,22 @@ class MolliePayment(models.Model):
             MolliePaymentStatus.CANCELED,
             MolliePaymentStatus.EXPIRED,
         )
+
+
+class BillingSetting(models.Model):
+    """A billing setting staff changed in the staff area; without a row the environment decides.
+
+    Read through `hostwerk.billing.config.billing_setting`, never directly.
+    """
+
+    name = models.CharField(_("setting"), max_length=60, unique=True)
+    value = models.JSONField(_("value"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("billing setting")
+        verbose_name_plural = _("billing settings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hostwerk.billing.actions import client_vat_treatment, invoice_line_build, invoice_values
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import (
     CancellationRequest,
     CancellationStatus,
@@ -55,9 +55,9 @@ def _period_invoiced(**outer: str) -> Exists:
 
 
 def services_due(day: datetime.date) -> QuerySet[Service]:
-    """Services whose next period starts within HOSTWERK_INVOICE_DAYS_BEFORE of `day` and is not
+    """Services whose next period starts within the "invoice renewals" setting of `day` and is not
     invoiced yet; a service whose cancellation takes effect by then is left out."""
-    horizon = day + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DAYS_BEFORE)
+    horizon = day + datetime.timedelta(days=billing_setting("invoice_days_before"))
     ending = Exists(
         CancellationRequest.objects.filter(
             service=OuterRef("pk"),
@@ -79,9 +79,9 @@ def services_due(day: datetime.date) -> QuerySet[Service]:
 
 
 def domains_due(day: datetime.date) -> QuerySet[Domain]:
-    """Held domains whose next year starts within HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE of `day`,
+    """Held domains whose next year starts within the "invoice domain renewals" setting of `day`,
     not marked "do not renew" and not invoiced yet for that year."""
-    horizon = day + datetime.timedelta(days=settings.HOSTWERK_DOMAIN_INVOICE_DAYS_BEFORE)
+    horizon = day + datetime.timedelta(days=billing_setting("domain_invoice_days_before"))
     return Domain.objects.filter(
         status__in=(DomainStatus.ACTIVE, DomainStatus.EXPIRED),
         do_not_renew=False,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import (
     DomainRenewal,
     DueDateMove,
@@ -49,7 +49,7 @@ def suspending_lines(day: datetime.date) -> QuerySet[InvoiceLine]:
     before `day`: while one exists for a service, the service may be suspended; when none is
     left, an overdue suspension is lifted."""
     return overdue_lines(
-        before=day - datetime.timedelta(days=settings.HOSTWERK_SUSPEND_DAYS_OVERDUE - 1)
+        before=day - datetime.timedelta(days=billing_setting("suspend_days_overdue") - 1)
     )
 
 

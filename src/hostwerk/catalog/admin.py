@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hostwerk.catalog.models import Product, ProductPrice, Tld, TldPrice
+from hostwerk.catalog.models import Product, ProductGroup, ProductPrice, Tld, TldPrice
 
 
 class ProductPriceInline(admin.TabularInline):
@@ -8,10 +8,23 @@ class ProductPriceInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(ProductGroup)
+class ProductGroupAdmin(admin.ModelAdmin):
+    list_display = ["name_nl", "name_en", "sort_order", "hidden"]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name_nl", "type", "module", "default_billing_cycle", "active"]
-    list_filter = ["type", "module", "active"]
+    list_display = [
+        "name_nl",
+        "group",
+        "type",
+        "module",
+        "default_billing_cycle",
+        "hidden",
+        "active",
+    ]
+    list_filter = ["type", "module", "hidden", "active"]
     inlines = [ProductPriceInline]
 
 

@@ -49,7 +49,45 @@ class ProvisioningModule(models.TextChoices):
     NONE = "none", _("none (manual)")  # staff do the work; Hostwerk only keeps the record
 
 
+class ProductGroup(models.Model):
+    """A heading of the catalogue ("Web hosting", "Mail"); groups and products show in order."""
+
+    name_nl = models.CharField(_("name (Dutch)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    sort_order = models.PositiveIntegerField(_("order in the catalogue"), default=0)
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_("Not shown in the client area's catalogue; its products stay orderable."),
+    )
+
+    class Meta:
+        verbose_name = _("product group")
+        verbose_name_plural = _("product groups")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+def module_provisions_automatically(module: str) -> bool:
+    """Whether accepting an item of this module does the remote work itself (R3)."""
+    return module != ProvisioningModule.NONE
+
+
 class Product(models.Model):
+    group = models.ForeignKey(
+        ProductGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("product group"),
+    )
     name_nl = models.CharField(_("name (Dutch)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
@@ -90,6 +128,12 @@ class Product(models.Model):
             "rule holds it. Off for products staff set up by hand."
         ),
     )
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_("Not listed in the client area; staff can still order it."),
+    )
+    # Off means retired: no new orders, existing services carry on.
     active = models.BooleanField(_("for sale"), default=True)
     sort_order = models.PositiveIntegerField(_("order in the catalogue"), default=0)
 

@@ -76,11 +76,19 @@ class ClientContactForm(forms.ModelForm):
 
 class StaffClientForm(ClientContactForm):
     class Meta(ClientContactForm.Meta):
-        fields = [*CONTACT_FIELDS, "status", "notes", "review_orders"]
+        fields = [*CONTACT_FIELDS, "payment_method", "status", "notes", "review_orders"]
         widgets = {
             **ClientContactForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, a script): the stored method, or bank transfer for a new client.
+        self.fields["payment_method"].required = False
+
+    def clean_payment_method(self) -> str:
+        return self.cleaned_data.get("payment_method") or self.instance.payment_method
 
 
 class ClientSearchForm(forms.Form):

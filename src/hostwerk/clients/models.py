@@ -39,6 +39,14 @@ class LegalForm(models.TextChoices):
     ANDERS = "ANDERS", _("other")
 
 
+class InvoicePaymentMethod(models.TextChoices):
+    """How a client pays its invoices; chosen per client, per order, copied onto the invoice."""
+
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")  # the client transfers to our IBAN
+    IDEAL = "ideal", _("iDEAL")  # the client pays online through the invoice's payment link
+    DIRECT_DEBIT = "direct_debit", _("direct debit")  # we collect it; the client does nothing
+
+
 class Client(models.Model):
     number = models.PositiveIntegerField(_("client number"), unique=True, null=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -67,6 +75,13 @@ class Client(models.Model):
     )
     registration_number = models.CharField(
         _("chamber of commerce number"), max_length=30, blank=True
+    )
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+        help_text=_("How the client pays; new orders and their invoices start with this."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE

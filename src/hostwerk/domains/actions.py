@@ -1164,3 +1164,62 @@ def domain_expiry_reminders_send(*, actor: Actor, now: datetime | None = None) -
             )
             sent += 1
     return sent
+
+
+# -- registrars -------------------------------------------------------------------------------
+
+
+def _hide_registrar_secrets(changes: dict) -> dict:
+    if "password" in changes:
+        changes["password"] = ["••••", "••••"]  # the audit trail never holds secrets
+    return changes
+
+
+@transaction.atomic
+def registrar_create(*, actor: Actor, values: dict[str, Any]) -> Registrar:
+    registrar = Registrar.objects.create(**values)
+    audit_record(
+        actor=actor,
+        action="registrar.create",
+        obj=registrar,
+        changes=_hide_registrar_secrets({name: [None, value] for name, value in values.items()}),
+    )
+    return registrar
+
+
+@transaction.atomic
+def registrar_update(*, actor: Actor, registrar: Registrar, values: dict[str, Any]) -> Registrar:
+    """Change a registrar; a password left out keeps the stored one."""
+    registrar = Registrar.objects.select_for_update().get(pk=registrar.pk)
+    changes = apply_changes(registrar, values)
+    if changes:
+        registrar.save()
+        audit_record(
+            actor=actor,
+            action="registrar.update",
+            obj=registrar,
+            changes=_hide_registrar_secrets(changes),
+        )
+    return registrar
+
+
+def registrar_connection_test(*, actor: Actor, registrar: Registrar) -> tuple[bool, str]:
+    """Connect and log in with the stored settings; (worked, what to tell staff)."""
+    try:
+        with registrar_client(registrar, timeout=10) as session:
+            server_id = session.connection_test()
+    except HostwerkError as error:
+        worked, message = False, _("The connection failed: %(error)s") % {"error": error}
+    else:
+        worked = True
+        message = _("Logged in at %(server)s as %(login)s.") % {
+            "server": server_id or f"{registrar.host}:{registrar.port}",
+            "login": registrar.username,
+        }
+    audit_record(
+        actor=actor,
+        action="registrar.connection_test",
+        obj=registrar,
+        data={"worked": worked, "message": message},
+    )
+    return worked, message

@@ -94,3 +94,11 @@ def domain_zone(*, domain: Domain, client: Client | None = None):
     if client is not None:
         zones = zones.filter(client=client)
     return zones.only("pk", "name").first()
+
+
+def registrar_list():
+    from django.db.models import Count
+
+    from hostwerk.domains.models import Registrar
+
+    return Registrar.objects.annotate(tld_count=Count("tlds", distinct=True)).order_by("name")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hostwerk.accounts.models import ClientArea
 from hostwerk.accounts.queries import client_area_reachable
 from hostwerk.billing.actions import invoice_send_email
-from hostwerk.clients.models import Client, ClientStatus
+from hostwerk.clients.models import Client, ClientStatus, InvoicePaymentMethod
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
 from hostwerk.orders.invoicing import invoice_create_for_order
@@ -39,6 +39,7 @@ def order_place(
     send_confirmation: bool = True,
     send_invoice_email: bool = True,
     notes: str = "",
+    payment_method: str = "",
 ) -> Order:
     """Create a pending order (R1): validated, priced, audited, invoiced and confirmed as asked.
 
@@ -56,6 +57,13 @@ def order_place(
             ]
         )
     staff_entry = _channel_allows_price_override(channel, actor)
+    if payment_method and payment_method not in InvoicePaymentMethod.values:
+        raise OrderInvalid(
+            general=[
+                _("Choose a payment method: %(methods)s.")
+                % {"methods": ", ".join(InvoicePaymentMethod.values)}
+            ]
+        )
     priced = items_price(
         requests=items, allow_price_override=staff_entry, client=client, for_staff=staff_entry
     )
@@ -70,6 +78,7 @@ def order_place(
             send_confirmation=send_confirmation,
             send_invoice_email=send_invoice_email,
             notes=notes,
+            payment_method=payment_method or client.payment_method,
             total=sum((item.price + item.setup_fee for item in priced), start=0),
         )
         Order.objects.filter(pk=order.pk).update(number=F("pk") + FIRST_ORDER_NUMBER - 1)
@@ -116,6 +125,7 @@ def order_place(
                 "generate_invoice": generate_invoice,
                 "send_confirmation": send_confirmation,
                 "send_invoice_email": send_invoice_email,
+                "payment_method": order.payment_method,
             },
         )
         for item in created:

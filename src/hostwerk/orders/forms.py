@@ -12,10 +12,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hostwerk.catalog.models import BillingCycle, DomainAction, Product, Tld
+from hostwerk.catalog.models import BillingCycle, DomainAction, Product, ProductType, Tld
 from hostwerk.catalog.pricing import tld_periods
 from hostwerk.catalog.queries import tlds_for_sale
-from hostwerk.clients.models import Client
+from hostwerk.clients.models import Client, InvoicePaymentMethod
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.orders.items import ItemRequest, OrderInvalid, PricedItem, items_price
 from hostwerk.orders.models import STAFF_DOMAIN_CHOICE_LABELS, DomainChoice
@@ -89,6 +89,7 @@ class OrderItemForm(forms.Form):
         # The rest of the cart this item joins: its registrations count as the client's domains.
         self.same_order = list(same_order or [])
         products = list(products if products is not None else Product.objects.filter(active=True))
+        self.products = products
         self.fields["what"].choices = [
             ("", _("— choose —")),
             (_("Products"), [(str(p.pk), p.name) for p in products]),
@@ -186,8 +187,66 @@ class StaffOrderItemForm(OrderItemForm):
             "From the client's current registrar; needed for a transfer."
         )
         # The row is re-rendered when its product changes; what was typed meanwhile stays.
-        for name in ("domain", "domain_choice", "years", "price", "auth_code", "forwarding_url"):
+        for name in ("domain", "years", "price", "auth_code", "forwarding_url"):
             self.fields[name].widget.attrs["hx-preserve"] = "true"
+        self.product = self._chosen_product()
+        if self.product is not None:
+            self._offer_priced_cycles(self.product)
+
+    def _chosen(self, name: str) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or ""
+        return str(self.initial.get(name) or self.fields[name].initial or "")
+
+    def _chosen_product(self) -> Product | None:
+        what = self._chosen("what")
+        if not what.isdigit():
+            return None
+        return next((p for p in self.products if p.pk == int(what)), None)
+
+    def _offer_priced_cycles(self, product: Product) -> None:
+        """Only the cycles the product has a price for, with that price; its default chosen."""
+        from hostwerk.core.money import format_money
+
+        prices = {price.billing_cycle: price for price in product.prices.all()}
+        field = self.fields["billing_cycle"]
+        # The list shows priced cycles only; any other posted cycle is refused by the pricing,
+        # whose message names the cycles the product does have (R2).
+        field.widget.choices = [
+            (cycle, f"{label} — {format_money(prices[cycle].amount)}")
+            for cycle, label in BillingCycle.choices
+            if cycle in prices
+        ]
+        field.initial = product.default_billing_cycle
+        if not self.is_bound:
+            self.initial["billing_cycle"] = product.default_billing_cycle
+
+    @property
+    def shown_fields(self) -> set[str]:
+        """The fields that apply to what the row orders: a domain only for items with one,
+        years and auth code only for a registration or transfer, the forwarding target only
+        for a forwarding package, the cycle only for products."""
+        what = self._chosen("what")
+        shown = {"what"}
+        if what in (DomainAction.REGISTER, DomainAction.TRANSFER):
+            shown |= {"domain", "years", "price"}
+            if what == DomainAction.TRANSFER:
+                shown.add("auth_code")
+            return shown
+        product = self.product
+        if product is None:
+            return shown
+        shown |= {"billing_cycle", "price"}
+        if product.type == ProductType.FORWARDING:
+            shown.add("forwarding_url")
+        if product.needs_domain:
+            shown |= {"domain", "domain_choice"}
+            choice = self._chosen("domain_choice") or DomainChoice.REGISTER
+            if choice in (DomainChoice.REGISTER, DomainChoice.TRANSFER):
+                shown.add("years")
+            if choice == DomainChoice.TRANSFER:
+                shown.add("auth_code")
+        return shown
 
 
 class BaseStaffItemFormSet(forms.BaseFormSet):
@@ -221,6 +280,12 @@ class StaffOrderOptionsForm(forms.Form):
         required=False,
         initial=True,
         help_text=_("Only with an invoice."),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"),
+        required=False,
+        choices=[("", _("the client's own")), *InvoicePaymentMethod.choices],
+        help_text=_("How this order's invoice is paid; the client's setting by default."),
     )
     notes = forms.CharField(
         label=_("Internal notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})

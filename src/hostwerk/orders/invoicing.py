@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from hostwerk.billing.actions import (
     invoice_line_build,
     invoice_values,
 )
+from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import Invoice, InvoiceLine
 from hostwerk.billing.numbering import invoice_number_take
 from hostwerk.billing.payments import credit_apply
@@ -107,8 +107,9 @@ def invoice_create_for_order(
             client=client,
             treatment=treatment,
             issued_on=issued_on,
-            due_on=issued_on + datetime.timedelta(days=settings.HOSTWERK_INVOICE_DUE_DAYS),
+            due_on=issued_on + datetime.timedelta(days=billing_setting("invoice_due_days")),
             lines=lines,
+            payment_method=order.payment_method,
         ),
     )
     for line in lines:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.catalog.models import BillingCycle
+from hostwerk.clients.models import InvoicePaymentMethod
 from hostwerk.core.fields import EncryptedTextField
 from hostwerk.core.money import MoneyField
 
@@ -53,6 +54,12 @@ class Order(models.Model):
     generate_invoice = models.BooleanField(_("generate invoice"), default=True)
     send_confirmation = models.BooleanField(_("send order confirmation"), default=True)
     send_invoice_email = models.BooleanField(_("send invoice e-mail"), default=True)
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=InvoicePaymentMethod.choices,
+        default=InvoicePaymentMethod.BANK_TRANSFER,
+    )
     total = MoneyField(_("total excluding VAT"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     hold_reason = models.CharField(

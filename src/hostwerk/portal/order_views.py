@@ -26,7 +26,7 @@ from hostwerk.portal.decorators import client_required
 def _catalogue(request: HttpRequest, *, bound_form=None, status: int = 200) -> HttpResponse:
     tlds = list(tlds_for_sale().select_related("registrar"))
     forms = []
-    for product in products_for_sale():
+    for product in products_for_sale(listed_only=True):
         if bound_form is not None and getattr(bound_form, "product", None) == product:
             forms.append(bound_form)
         else:

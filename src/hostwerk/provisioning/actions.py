@@ -169,3 +169,110 @@ def server_update(*, actor: Actor, server, values: dict) -> None:
             if secret in changes:
                 changes[secret] = ["••••", "••••"]  # the audit trail never holds secrets
         audit_record(actor=actor, action="server.update", obj=server, changes=changes)
+
+
+# -- servers and server groups ----------------------------------------------------------------
+
+
+class ServerInvalid(Exception):
+    """The change breaks a rule of servers or groups; `errors` maps each field to the problem."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+_SECRET_FIELDS = ("password", "api_key")
+
+
+def _hide_secrets(changes: dict) -> dict:
+    for secret in _SECRET_FIELDS:
+        if secret in changes:
+            changes[secret] = ["••••", "••••"]  # the audit trail never holds secrets
+    return changes
+
+
+@transaction.atomic
+def server_create(*, actor: Actor, values: dict):
+    from hostwerk.provisioning.models import Server
+
+    server = Server.objects.create(**values)
+    changes = _hide_secrets({name: [None, value] for name, value in values.items()})
+    audit_record(actor=actor, action="server.create", obj=server, changes=changes)
+    return server
+
+
+def _group_check(group, values: dict) -> None:
+    default = values.get("default_server")
+    if default is not None and (group is None or default.group_id != group.pk):
+        raise ServerInvalid(
+            {
+                "default_server": _(
+                    "%(server)s is not in this group: put it in the group first (on the "
+                    "server's page), then make it the default."
+                )
+                % {"server": default.name}
+            }
+        )
+    if default is not None and not default.active:
+        raise ServerInvalid(
+            {"default_server": _("%(server)s is inactive.") % {"server": default.name}}
+        )
+
+
+@transaction.atomic
+def server_group_create(*, actor: Actor, values: dict):
+    from hostwerk.provisioning.models import ServerGroup
+
+    _group_check(None, values)
+    group = ServerGroup.objects.create(**values)
+    audit_record(
+        actor=actor,
+        action="server_group.create",
+        obj=group,
+        changes={name: [None, value] for name, value in values.items()},
+    )
+    return group
+
+
+@transaction.atomic
+def server_group_update(*, actor: Actor, group, values: dict):
+    from hostwerk.core.audit import apply_changes
+    from hostwerk.provisioning.models import ServerGroup
+
+    group = ServerGroup.objects.select_for_update().get(pk=group.pk)
+    _group_check(group, values)
+    changes = apply_changes(group, values)
+    if changes:
+        group.save()
+        audit_record(actor=actor, action="server_group.update", obj=group, changes=changes)
+    return group
+
+
+def server_connection_test(*, actor: Actor, server) -> tuple[bool, str]:
+    """Log in to the server's API with its stored settings; (worked, what to tell staff)."""
+    from hostwerk.core.errors import RemoteError
+    from hostwerk.provisioning.models import ServerKind
+    from hostwerk.provisioning.modules.plesk import plesk_client_for
+
+    if server.kind not in (ServerKind.PLESK, ServerKind.FORWARDING):
+        return False, _("This kind of server has no connection test.")
+    try:
+        with plesk_client_for(server) as plesk:
+            info = plesk.server_info()
+    except RemoteError as error:
+        worked = False
+        message = _("The connection failed: %(error)s") % {"error": error}
+    else:
+        worked = True
+        message = _("Connected to %(host)s (Plesk %(version)s).") % {
+            "host": info.hostname,
+            "version": info.version or "?",
+        }
+    audit_record(
+        actor=actor,
+        action="server.connection_test",
+        obj=server,
+        data={"worked": worked, "message": message},
+    )
+    return worked, message

@@ -7,7 +7,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hostwerk.provisioning.models import Server
+from hostwerk.provisioning.models import Server, ServerGroup
 
 
 def _https_by_default(field, **kwargs):
@@ -68,3 +68,23 @@ class PointToForm(forms.Form):
         help_text=_("Moves the records that follow the hosting (web, www, mn-mx1)."),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ServerGroupForm(forms.ModelForm):
+    class Meta:
+        model = ServerGroup
+        fields = ["name", "default_server"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new group has no servers yet: put servers in it, then choose its default.
+            del self.fields["default_server"]
+            return
+        self.fields["default_server"].queryset = Server.objects.filter(
+            group=self.instance
+        ).order_by("name")
+        self.fields["default_server"].empty_label = _("none")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

@@ -56,3 +56,33 @@ def service_audit_trail(*, service: Service) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type="provisioning.service", object_id=str(service.pk)
     ).select_related("actor")
+
+
+def server_list():
+    """Servers with their group and how many live services each holds (for capacity)."""
+    from django.db.models import Count
+
+    from hostwerk.provisioning.models import Server, ServiceStatus
+
+    return (
+        Server.objects.select_related("group")
+        .annotate(
+            service_count=Count(
+                "services",
+                filter=Q(services__status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)),
+            )
+        )
+        .order_by("kind", "name")
+    )
+
+
+def server_group_list():
+    from django.db.models import Count
+
+    from hostwerk.provisioning.models import ServerGroup
+
+    return (
+        ServerGroup.objects.select_related("default_server")
+        .annotate(server_count=Count("servers", distinct=True))
+        .order_by("name")
+    )

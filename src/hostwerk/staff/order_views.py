@@ -122,6 +122,7 @@ def order_entry(request: HttpRequest) -> HttpResponse:
                 send_confirmation=options.cleaned_data["send_confirmation"],
                 send_invoice_email=options.cleaned_data["send_invoice_email"],
                 notes=options.cleaned_data["notes"],
+                payment_method=options.cleaned_data["payment_method"],
             )
         except OrderInvalid as invalid:
             for index, errors in invalid.items.items():

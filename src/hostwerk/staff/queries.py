@@ -88,10 +88,29 @@ def client_overview(*, client: Client) -> dict[str, Any]:
 
 
 def settings_overview() -> dict[str, Any]:
+    """How many of each settings object there are, for the settings page's cards."""
+    from hostwerk.catalog.models import ProductGroup
+    from hostwerk.dns.models import ZoneTemplate
+
     return {
-        "servers": list(Server.objects.select_related("group").order_by("kind", "name")),
-        "server_groups": list(ServerGroup.objects.select_related("default_server")),
-        "products": list(Product.objects.select_related("server_group").prefetch_related("prices")),
-        "tlds": list(Tld.objects.select_related("registrar").prefetch_related("prices")),
-        "registrars": list(Registrar.objects.all()),
+        "counts": {
+            "products": Product.objects.count(),
+            "groups": ProductGroup.objects.count(),
+            "tlds": Tld.objects.count(),
+            "registrars": Registrar.objects.count(),
+            "servers": Server.objects.count(),
+            "server_groups": ServerGroup.objects.count(),
+            "zone_templates": ZoneTemplate.objects.count(),
+        },
+        "tlds_without_registrar": list(
+            Tld.objects.filter(active=True, registrar__isnull=True).order_by("name")[:10]
+        ),
     }
+
+
+def billing_settings_audit_trail():
+    from hostwerk.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(action="billing_settings.update").order_by(
+        "-created_at", "-id"
+    )

@@ -25,9 +25,6 @@ from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
 from hostwerk.core.pages import paginate
 from hostwerk.core.redirects import next_target, next_value
-from hostwerk.provisioning.actions import server_update
-from hostwerk.provisioning.forms import ServerForm
-from hostwerk.provisioning.models import Server
 from hostwerk.staff import queries
 from hostwerk.staff.decorators import staff_required
 
@@ -168,28 +165,6 @@ def client_impersonate(request: HttpRequest, client_id: int) -> HttpResponse:
         messages.error(request, _("You do not have permission to log in as a client."))
         return redirect("staff:client_detail", client_id=client.pk)
     return redirect("portal:dashboard")
-
-
-@staff_required
-def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
-    server = get_object_or_404(Server, pk=server_id)
-    form = ServerForm(request.POST or None, instance=server)
-    if request.method == "POST" and form.is_valid():
-        server_update(actor=request.actor, server=server, values=form.changed_values())
-        messages.success(request, _("Server %(name)s saved.") % {"name": server.name})
-        return redirect(next_target(request, reverse("staff:settings")))
-    return render(
-        request,
-        "staff/server_form.html",
-        {"nav": "settings", "form": form, "server": server, "next": next_value(request)},
-    )
-
-
-@staff_required
-def settings_overview(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "staff/settings.html", {"nav": "settings", **queries.settings_overview()}
-    )
 
 
 # Sections whose screens arrive with later work; each says what it will hold.

@@ -170,6 +170,10 @@ class RegistrarClient(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def connection_test(self) -> str:
+        """Connect and log in, nothing else; return what the registry calls itself."""
+
+    @abstractmethod
     def check(self, names: list[str]) -> list[Availability]: ...
 
     @abstractmethod

@@ -66,6 +66,7 @@ DEFAULT_TIMEOUT = 30.0
 
 # What each command is called in messages for staff.
 COMMAND_LABELS = {
+    "login": gettext_lazy("login"),
     "check": gettext_lazy("availability check"),
     "contact": gettext_lazy("contact update"),
     "create": gettext_lazy("registration"),
@@ -359,6 +360,11 @@ class EppRegistrar(RegistrarClient):
         )
 
     # -- commands -------------------------------------------------------------------------------
+
+    def connection_test(self) -> str:
+        with self._explained("login", self.account):
+            greeting = self._client.connect()
+        return greeting.server_id
 
     def check(self, names: list[str]) -> list[Availability]:
         with self._explained("check", ", ".join(names)):
