@@ -153,6 +153,7 @@ def get_publisher() -> Publisher:
         return PowerDnsPublisher(
             api_url=settings.HOSTWERK_POWERDNS_API_URL,
             api_key=settings.HOSTWERK_POWERDNS_API_KEY,
+            timeout=settings.HOSTWERK_POWERDNS_TIMEOUT,
         )
     return DatabaseOnlyPublisher()
 
