@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "hostwerk.mail",
     "hostwerk.orders",
     "hostwerk.billing",
+    "hostwerk.drift",
     "hostwerk.notifications",
     "hostwerk.staff",
     "hostwerk.portal",
