@@ -26,7 +26,6 @@ from hostwerk.orders.acceptance import order_accept
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.items import ItemRequest
 from hostwerk.provisioning.models import Service, ServiceStatus
-from tests.mail.conftest import make_hosting_service
 from tests.mail.factories import MailFilterFactory, ProviderFactory
 
 pytestmark = [pytest.mark.django_db]
