@@ -42,6 +42,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 30; got {value!r}") from None
+    if not number > 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0; got {value!r}")
+    return number
+
+
 def env_decimal(name: str, default: str) -> Decimal:
     value = os.environ.get(name) or default
     try:
@@ -116,6 +129,7 @@ INSTALLED_APPS = [
     "hostwerk.mail",
     "hostwerk.orders",
     "hostwerk.billing",
+    "hostwerk.drift",
     "hostwerk.notifications",
     "hostwerk.staff",
     "hostwerk.portal",
@@ -331,11 +345,17 @@ HOSTWERK_POWERDNS_API_URL = env_str("HOSTWERK_POWERDNS_API_URL", "http://127.0.0
 HOSTWERK_POWERDNS_API_KEY = env_str("HOSTWERK_POWERDNS_API_KEY")
 if HOSTWERK_DNS_PUBLISHER == "powerdns" and not HOSTWERK_POWERDNS_API_KEY:
     raise ImproperlyConfigured("HOSTWERK_DNS_PUBLISHER=powerdns needs HOSTWERK_POWERDNS_API_KEY.")
+HOSTWERK_POWERDNS_TIMEOUT = env_float("HOSTWERK_POWERDNS_TIMEOUT", 15.0)
 HOSTWERK_DNS_NAMESERVERS = env_list(
     "HOSTWERK_DNS_NAMESERVERS", "ns1.hostwerk.test,ns2.hostwerk.test"
 )
 HOSTWERK_DNS_HOSTMASTER = env_str("HOSTWERK_DNS_HOSTMASTER", "hostmaster.hostwerk.test")
 HOSTWERK_DNS_DEFAULT_TTL = env_int("HOSTWERK_DNS_DEFAULT_TTL", 3600)
+
+# Seconds a call to a Plesk server or the SpamExperts API may take before it counts as failed
+# (the call is then retried as "did not answer"; the remote side may still have done it).
+HOSTWERK_PLESK_TIMEOUT = env_float("HOSTWERK_PLESK_TIMEOUT", 30.0)
+HOSTWERK_SPAMEXPERTS_TIMEOUT = env_float("HOSTWERK_SPAMEXPERTS_TIMEOUT", 30.0)
 
 # Mail filtering (R8): the filter's MX host names with their priorities, and the addresses of the
 # names that live in the client's own zone (names without a dot). Defaults of new providers; each

@@ -9,6 +9,7 @@ PermanentError carries a message for staff.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -113,24 +114,7 @@ class PowerDnsPublisher:
                     existing = client.zone_get(zone.origin)
                     if existing is None:
                         raise
-            apex_ns = RRSet(
-                name=zone.origin,
-                type="NS",
-                ttl=int(settings.HOSTWERK_DNS_DEFAULT_TTL),
-                records=tuple(Record(content=server) for server in sorted(servers)),
-            )
-            wanted_by_key = {(rrset.name, rrset.type): rrset for rrset in [*wanted, apex_ns]}
-            current_by_key = {
-                (rrset.name.lower(), rrset.type): rrset
-                for rrset in existing.rrsets
-                if rrset.type != "SOA"
-            }
-            replace = [
-                rrset
-                for key, rrset in wanted_by_key.items()
-                if not _same(current_by_key.get(key), rrset)
-            ]
-            delete = [key for key in current_by_key if key not in wanted_by_key]
+            replace, delete = rrset_changes(zone, existing.rrsets)
             client.zone_replace_rrsets(name=zone.origin, replace=replace, delete=delete)
 
     def unpublish(self, zone_name: str) -> None:
@@ -139,6 +123,29 @@ class PowerDnsPublisher:
                 client.zone_delete(f"{zone_name}.")
             except PowerDnsZoneNotFound:
                 return
+
+
+def rrset_changes(
+    zone: ZoneContents, served: Iterable[RRSet]
+) -> tuple[list[RRSet], list[tuple[str, str]]]:
+    """What to send so that the DNS server, serving `served`, holds exactly `zone`: the record
+    sets to replace and the (name, type) keys to delete. Both empty: it holds the zone already.
+    The SOA is the server's own and not compared."""
+    apex_ns = RRSet(
+        name=zone.origin,
+        type="NS",
+        ttl=int(settings.HOSTWERK_DNS_DEFAULT_TTL),
+        records=tuple(Record(content=server) for server in sorted(nameservers())),
+    )
+    wanted_by_key = {(rrset.name, rrset.type): rrset for rrset in [*zone.rrsets(), apex_ns]}
+    current_by_key = {
+        (rrset.name.lower(), rrset.type): rrset for rrset in served if rrset.type != "SOA"
+    }
+    replace = [
+        rrset for key, rrset in wanted_by_key.items() if not _same(current_by_key.get(key), rrset)
+    ]
+    delete = [key for key in current_by_key if key not in wanted_by_key]
+    return replace, delete
 
 
 def _same(current: RRSet | None, wanted: RRSet) -> bool:
@@ -153,6 +160,7 @@ def get_publisher() -> Publisher:
         return PowerDnsPublisher(
             api_url=settings.HOSTWERK_POWERDNS_API_URL,
             api_key=settings.HOSTWERK_POWERDNS_API_KEY,
+            timeout=settings.HOSTWERK_POWERDNS_TIMEOUT,
         )
     return DatabaseOnlyPublisher()
 

@@ -694,6 +694,16 @@ def domain_transfer(
                             % {"domain": domain.name_unicode}
                         ) from lost
                 except RegistrarRefused as refused:
+                    if refused.registry_code == 2300:
+                        # "Pending transfer": ours when an earlier request got through but its
+                        # answer was lost (a timeout, or a worker killed before its checkpoint).
+                        try:
+                            pending = session.transfer_query(name=domain.name)
+                        except RegistrarRefused:
+                            raise refused from None
+                        if pending is None or pending.requesting_account != session.account:
+                            raise
+                        return pending.status
                     if refused.registry_code != 2106:
                         raise
                     # "Not eligible": perhaps it is ours already (an earlier answer was lost).

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -77,7 +78,7 @@ def provider_client(provider: MailFilterProvider) -> SpamExpertsClient:
         username=provider.username,
         password=provider.password,
         verify_tls=provider.verify_tls,
-        timeout=30.0,
+        timeout=settings.HOSTWERK_SPAMEXPERTS_TIMEOUT,
     )
 
 

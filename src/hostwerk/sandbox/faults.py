@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -36,10 +37,15 @@ class Fault:
 
 @dataclass
 class FaultPlan:
-    """Thread-safe list of armed faults; `take` consumes one use of the first matching fault."""
+    """Thread-safe list of armed faults; `take` consumes one use of the first matching fault.
+
+    Every operation the simulator asks about is also remembered (the last few thousand), so a
+    test can see which operations a piece of work sends and arm a fault at each of them.
+    """
 
     _faults: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _seen: deque[str] = field(default_factory=lambda: deque(maxlen=5000))
 
     def add(self, fault: Fault) -> None:
         if fault.mode not in FAULT_MODES:
@@ -51,6 +57,7 @@ class FaultPlan:
 
     def take(self, operation: str) -> Fault | None:
         with self._lock:
+            self._seen.append(operation)
             for fault in self._faults:
                 if fault.matches(operation):
                     fault.count -= 1
@@ -69,6 +76,12 @@ class FaultPlan:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._seen.clear()
+
+    def seen(self) -> list[str]:
+        """The operations asked about since the last `clear`, oldest first."""
+        with self._lock:
+            return list(self._seen)
 
     def pending(self) -> list[dict[str, object]]:
         with self._lock:

@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import order_views, service_views, views
+from hostwerk.staff import drift_views, order_views, service_views, views
 
 app_name = "staff"
 
@@ -48,4 +48,11 @@ urlpatterns = [
     path("dns/", include("hostwerk.staff.dns_urls")),
     path("mail/", include("hostwerk.staff.mail_urls")),
     path("billing/", include("hostwerk.staff.billing_urls")),
+    path("drift/", drift_views.difference_list, name="drift_list"),
+    path("drift/check/", drift_views.drift_check_start, name="drift_check"),
+    path(
+        "drift/<int:difference_id>/repair/",
+        drift_views.difference_repair_view,
+        name="drift_repair",
+    ),
 ]

@@ -140,6 +140,16 @@ class PleskClient:
             raise
         return self._customer_from(result)
 
+    def customer_list(self) -> list[Customer]:
+        """Every customer on the server (an empty filter selects them all)."""
+        packet = new_packet()
+        get = path(packet, "customer", "get")
+        path(get, "filter")
+        path(get, "dataset", "gen_info")
+        answer = self._send(packet)
+        results = self._results(answer, "customer", "get", action="list the customers")
+        return [self._customer_from(result) for result in results if result.find("id") is not None]
+
     def customer_add(self, spec: CustomerSpec) -> Customer:
         packet = new_packet()
         info = path(packet, "customer", "add", "gen_info")
@@ -258,6 +268,27 @@ class PleskClient:
             if text_of(plan, "status") == "ok":
                 plan_names[text_of(plan, "guid").lower()] = text_of(plan, "name")
         return self._webspace_from(result, plan_names)
+
+    def webspace_list(self) -> list[Webspace]:
+        """Every webspace (subscription) on the server, with its plan's name."""
+        packet = new_packet()
+        get = path(packet, "webspace", "get")
+        path(get, "filter")
+        dataset = child(get, "dataset")
+        for part in ("gen_info", "hosting", "subscriptions"):
+            child(dataset, part)
+        path(packet, "service-plan", "get", "filter")
+        answer = self._send(packet)
+        results = self._results(answer, "webspace", "get", action="list the webspaces")
+        plan_names: dict[str, str] = {}
+        for plan in answer.findall("service-plan/get/result"):
+            if text_of(plan, "status") == "ok":
+                plan_names[text_of(plan, "guid").lower()] = text_of(plan, "name")
+        return [
+            self._webspace_from(result, plan_names)
+            for result in results
+            if result.find("id") is not None
+        ]
 
     def webspace_del(self, *, id: int) -> None:
         packet = new_packet()

@@ -7,6 +7,7 @@ import re
 import secrets
 import string
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hostwerk.core.errors import PermanentError
@@ -40,7 +41,7 @@ def plesk_client_for(server: Server) -> PleskClient:
         password=server.password or None,
         secret_key=server.api_key or None,
         verify_tls=server.verify_tls,
-        timeout=30.0,
+        timeout=settings.HOSTWERK_PLESK_TIMEOUT,
         name=server.name,
     )
 

@@ -1,0 +1,97 @@
+"""Staff area: the drift check's differences, with one-click repair where it is safe."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hostwerk.core.audit import audit_record
+from hostwerk.core.errors import HostwerkError
+from hostwerk.drift import queries
+from hostwerk.drift.actions import difference_repair
+from hostwerk.drift.models import Difference
+from hostwerk.staff.context import paginate
+from hostwerk.staff.decorators import staff_required
+
+
+class DifferenceFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Show"),
+        choices=[
+            ("open", gettext_lazy("open differences")),
+            ("resolved", gettext_lazy("resolved")),
+            ("all", gettext_lazy("all")),
+        ],
+    )
+    system = forms.CharField(required=False, label=gettext_lazy("System"))
+
+
+@staff_required
+def difference_list(request: HttpRequest) -> HttpResponse:
+    filters = DifferenceFilterForm(request.GET)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(
+        request,
+        queries.difference_search(
+            state=values.get("state") or "open", system=values.get("system", "")
+        ),
+    )
+    return render(
+        request,
+        "staff/drift/list.html",
+        {
+            "nav": "drift",
+            "filters": filters,
+            "page_obj": page,
+            "counts": queries.difference_counts(),
+            "last_check": queries.last_check(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def difference_repair_view(request: HttpRequest, difference_id: int) -> HttpResponse:
+    try:
+        difference = queries.difference_get(difference_id=difference_id)
+    except Difference.DoesNotExist:
+        raise Http404 from None
+    try:
+        difference_repair(actor=request.actor, difference=difference)
+    except HostwerkError as error:
+        messages.error(
+            request,
+            _("%(object)s was not repaired: %(error)s")
+            % {"object": difference.object_label, "error": error},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(object)s repaired; the next check confirms it.")
+            % {"object": difference.object_label},
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return redirect(back or "staff:drift_list")
+
+
+@require_POST
+@staff_required
+def drift_check_start(request: HttpRequest) -> HttpResponse:
+    from django.db import transaction
+
+    from hostwerk.drift.tasks import run_drift_check
+
+    with transaction.atomic():
+        audit_record(actor=request.actor, action="drift.check_enqueued")
+        run_drift_check.enqueue()
+    messages.success(request, _("The drift check runs in the background; reload in a minute."))
+    return redirect("staff:drift_list")
