@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"dns"},
     {"provisioning"},  # owns R6/R7: where zones point (provisioning/zones.py)
     {"domains", "mail"},
-    {"billing"},
+    {"billing", "drift"},  # drift compares the servers with what domains, mail and dns hold
     {"orders"},
     {"api", "staff", "portal"},
     {"demo"},

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.core.audit import audit_record
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.pages import paginate
 from hostwerk.drift import queries
 from hostwerk.drift.actions import difference_repair
 from hostwerk.drift.models import Difference
-from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
 
