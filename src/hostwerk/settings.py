@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "hostwerk.staff",
     "hostwerk.portal",
     "hostwerk.api",
+    "hostwerk.imports",
 ]
 if not PRODUCTION:
     INSTALLED_APPS.append("hostwerk.sandbox")
@@ -171,6 +172,9 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("HOSTWERK_LOGIN_FAILURE_WINDOW_MINUTES", 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Hashes taken over from WHMCS: accepted once, then rehashed with the first hasher above.
+    "hostwerk.accounts.hashers.WhmcsBcryptPasswordHasher",
+    "hostwerk.accounts.hashers.WhmcsMd5PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
