@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import order_views, service_views, views
+from hostwerk.staff import import_views, order_views, service_views, views
 
 app_name = "staff"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("settings/", views.settings_overview, name="settings"),
     path("settings/servers/<int:server_id>/", views.server_edit, name="server_edit"),
+    path("settings/import/whmcs/", import_views.whmcs_import, name="whmcs_import"),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_entry, name="order_entry"),
     path("orders/new/row/", order_views.order_entry_row, name="order_entry_row"),

@@ -969,6 +969,7 @@ class Importer:
             )
         }
         self.position_of = {pk: position for position, pk in self.positions.items()}
+        self.number_of = {pk: number for number, pk in self.numbers.items()}
         self.series_max: dict[int, int] = defaultdict(int)
         for batch in self.reader.batches("tblinvoices"):
             ids = [row["id"] for row in batch]
@@ -1009,7 +1010,10 @@ class Importer:
                 kept.append(row)
         invoices = self.upsert(table="tblinvoices", entity="invoices", model=Invoice, rows=rows)
         for invoice in invoices.values():
+            self.numbers.pop(self.number_of.get(invoice.pk), None)
+            self.positions.pop(self.position_of.get(invoice.pk), None)
             self.numbers[invoice.number] = invoice.pk
+            self.number_of[invoice.pk] = invoice.number
             self.positions[(invoice.year, invoice.sequence)] = invoice.pk
             self.position_of[invoice.pk] = (invoice.year, invoice.sequence)
         self._lines(kept, invoices, items)
@@ -1061,6 +1065,7 @@ class Importer:
             )
             return None
         year, sequence = self._position(row, number, legal, issued_on, sequential, linked)
+        frozen = linked is not None  # an issued invoice keeps the client's details as they were
         paid_on = None
         if status == InvoiceStatus.PAID:
             paid_on = m.day(row["datepaid"]) or issued_on
@@ -1068,7 +1073,7 @@ class Importer:
         subtotal = m.money(row["subtotal"])
         vat_amount = m.money(row["tax"]) + m.money(row["tax2"])
         rate = m.money(row["taxrate"]) + m.money(row["taxrate2"])
-        return {
+        values = {
             "number": number,
             "kind": InvoiceKind.INVOICE,
             "year": year,
@@ -1106,11 +1111,16 @@ class Importer:
             "client_vat_number": client.vat_number,
             "client_email": client.email,
         }
+        if frozen:
+            for name in [name for name in values if name.startswith("client_")]:
+                del values[name]
+        return values
 
     def _position(self, row, number, legal, issued_on, sequential, linked) -> tuple[int, int]:
         """Where the invoice sits in Hostwerk's yearly series; an existing one keeps its place."""
-        if linked is not None and linked in self.position_of:
+        if linked is not None and self.number_of.get(linked) == number:
             return self.position_of[linked]
+        # New, or a proforma that got its legal number in WHMCS since the last run.
         in_series = bool(legal) or not sequential  # without invoicenum a proforma is no number
         position = m.series_position(number, issued_on=issued_on) if in_series else None
         if position is not None and position not in self.positions:
