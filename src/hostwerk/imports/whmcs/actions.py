@@ -685,6 +685,9 @@ class Importer:
         for source_id, values in rows:
             email = values["email"]
             owner = taken.get(email)
+            if "@" not in email:
+                self.report.skip(table, source_id, f"the login has no e-mail address ({email!r})")
+                continue
             if email in seen or (owner is not None and owner != known.get(source_id)):
                 self.report.skip(table, source_id, f"a Hostwerk login with {email} exists already")
                 continue
@@ -709,7 +712,9 @@ class Importer:
     # --- services ----------------------------------------------------------------------------
 
     def import_services(self) -> None:
-        servers_seen = {row["id"] for row in self.reader.query("SELECT id FROM tblservers")}
+        servers_seen = {
+            row["id"] for batch in self.reader.batches("tblservers", "id") for row in batch
+        }
         for batch in self.reader.batches("tblhosting"):
             rows = []
             for row in batch:
