@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "hostwerk.staff",
     "hostwerk.portal",
     "hostwerk.api",
+    "hostwerk.imports",
 ]
 if not PRODUCTION:
     INSTALLED_APPS += ["hostwerk.sandbox", "hostwerk.demo"]
@@ -204,6 +205,9 @@ HOSTWERK_STAFF_ORDER_EMAIL = env_str("HOSTWERK_STAFF_ORDER_EMAIL", "")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Hashes taken over from WHMCS: accepted once, then rehashed with the first hasher above.
+    "hostwerk.accounts.hashers.WhmcsBcryptPasswordHasher",
+    "hostwerk.accounts.hashers.WhmcsMd5PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

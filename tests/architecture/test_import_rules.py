@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"provisioning"},  # owns R6/R7: where zones point (provisioning/zones.py)
     {"domains", "mail"},
     {"billing", "drift"},  # drift compares the servers with what domains, mail and dns hold
-    {"orders"},
+    {"orders", "imports"},  # imports reads a WHMCS database into every app below
     {"api", "staff", "portal"},
     {"demo"},
 ]

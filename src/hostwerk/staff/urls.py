@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import drift_views, order_views, service_views, views
+from hostwerk.staff import drift_views, import_views, order_views, service_views, views
 
 app_name = "staff"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         views.client_user_send_link,
         name="client_user_send_link",
     ),
+    path("settings/import/whmcs/", import_views.whmcs_import, name="whmcs_import"),
     path("settings/", include("hostwerk.staff.settings_urls")),
     path("orders/", order_views.order_list, name="order_list"),
     path("orders/new/", order_views.order_entry, name="order_entry"),
