@@ -57,7 +57,7 @@ def test_domain_fails_on_the_missing_phone_then_registers_after_the_fix(
     screenshots.save(page, "domains-accept-phone-missing-en")
 
     failed.locator("a:has-text('Fix it here')").click()
-    assert page.url.endswith(f"/staff/clients/{client.pk}/edit/#id_phone")
+    assert f"/staff/clients/{client.pk}/edit/?next=" in page.url and page.url.endswith("#id_phone")
     assert page.evaluate("document.activeElement.id") in (
         "id_phone",
         "",

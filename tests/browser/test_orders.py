@@ -61,6 +61,8 @@ def test_staff_orders_as_the_client_then_enters_an_order_with_options(
     page.wait_for_selector("#item-row-0 .order-row-price strong")
     page.fill("input[name=items-0-domain]", "aalbers-shop.nl")
     page.select_option("select[name=items-0-domain_choice]", "register")
+    # A new way of arranging the domain re-renders the row (only the fields that apply).
+    page.wait_for_load_state("networkidle")
     page.select_option("select[name=items-0-billing_cycle]", "monthly")
     page.wait_for_function(
         "document.querySelector('#item-row-0 .order-row-price').innerText.includes('7.50')"
@@ -77,6 +79,7 @@ def test_staff_orders_as_the_client_then_enters_an_order_with_options(
     )
     page.fill("input[name=items-1-domain]", "aalbers.com")
     page.select_option("select[name=items-1-domain_choice]", "external")
+    page.wait_for_load_state("networkidle")
     page.fill("input[name=items-1-forwarding_url]", "https://aalbers.nl/")
     page.locator("input[name=items-1-forwarding_url]").dispatch_event("change")
     page.wait_for_function(

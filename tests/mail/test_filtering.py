@@ -174,7 +174,9 @@ def test_r8_email_mode_mails_the_partner_and_waits_for_staff(
     run_queued_tasks()  # the worker sends it, and the client's "order ready" e-mail
     partner = [m for m in smtp_inbox.messages if m[0] != [client_a.email]]
     [ready] = [m[1]["Subject"] for m in smtp_inbox.messages if m[0] == [client_a.email]]
-    assert ready.startswith("Your order ") and ready.endswith(" is ready")
+    assert ready.startswith(("Your order ", "Uw bestelling ")) and ready.endswith(
+        (" is ready", " is klaar")
+    )
     [(recipients, message)] = partner
     assert recipients == ["spamx@denit.test"]
     assert message["Subject"] == f"Please add klant.nl to spam filtering (MF-{mail_filter_row.pk})"

@@ -46,7 +46,7 @@ def domain_world(epp_registry, tlds):
 
 
 def test_a_domain_only_order_gets_its_ready_email_once(staff_user, domain_world):
-    client = ClientFactory(first_name="Anna", company="")
+    client = ClientFactory(first_name="Anna", company="", language="en")
     ClientUserFactory(client=client, client_access="owner")
     actor = Actor.for_user(staff_user)
     order = place(
@@ -71,7 +71,7 @@ def test_a_domain_only_order_gets_its_ready_email_once(staff_user, domain_world)
 
 
 def test_the_ready_email_waits_for_the_last_item(staff_user, domain_world):
-    client = ClientFactory(phone="")  # the .nl fails the preflight first
+    client = ClientFactory(phone="", language="en")  # the .nl fails the preflight first
     actor = Actor.for_user(staff_user)
     order = place(
         actor,
