@@ -2,13 +2,14 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import order_views, service_views, views
+from hostwerk.staff import order_views, search_views, service_views, views
 
 app_name = "staff"
 
 urlpatterns = [
     path("login/", never_cache(login_view), {"staff_area": True}, name="login"),
     path("", views.dashboard, name="dashboard"),
+    path("search/", search_views.search_view, name="search"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create_view, name="client_create"),
     path("clients/<int:client_id>/", views.client_detail, name="client_detail"),

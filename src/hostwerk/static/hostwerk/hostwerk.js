@@ -17,3 +17,43 @@
   document.addEventListener("DOMContentLoaded", function () { refresh(document); });
   document.addEventListener("htmx:afterSettle", function () { refresh(document); });
 })();
+
+// Staff global search: "/" focuses the top bar's search field (not while typing elsewhere);
+// the results dropdown opens when results arrive, closes on Escape or a click elsewhere, and
+// the arrow keys walk through its links.
+(function () {
+  function input() { return document.getElementById("hw-search-input"); }
+  function results() { return document.getElementById("hw-search-results"); }
+  function close() { var box = results(); if (box) { box.classList.remove("show"); } }
+  function typing(target) {
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+  document.addEventListener("keydown", function (event) {
+    var field = input();
+    if (!field) { return; }
+    if (event.key === "/" && !typing(event.target) && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      field.focus();
+      field.select();
+      return;
+    }
+    var box = results();
+    if (!box || !box.classList.contains("show")) { return; }
+    if (event.key === "Escape") { close(); field.blur(); return; }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var hits = Array.prototype.slice.call(box.querySelectorAll(".hw-search-hit"));
+      if (!hits.length) { return; }
+      var index = hits.indexOf(document.activeElement);
+      index = event.key === "ArrowDown" ? index + 1 : (index <= 0 ? hits.length : index) - 1;
+      hits[Math.min(index, hits.length - 1)].focus();
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = results();
+    if (box && event.target === box) { box.classList.toggle("show", box.innerHTML.trim() !== ""); }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".hw-search")) { close(); }
+  });
+})();
