@@ -24,6 +24,7 @@ from hostwerk.billing.forms import (
 )
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core import clock
+from hostwerk.staff.bulk_views import INVOICE_BULK_ACTIONS
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
@@ -44,6 +45,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "filter_client": queries.invoice_client_filter(client_id=arguments.get("client_id")),
             "page_obj": page,
             "today": clock.today(),
+            "bulk_actions": INVOICE_BULK_ACTIONS,
         },
     )
 

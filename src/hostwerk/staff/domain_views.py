@@ -20,6 +20,7 @@ from hostwerk.domains.actions import (
 from hostwerk.domains.forms import DomainFilterForm, NameserversForm, RenewForm, TransferForm
 from hostwerk.domains.models import Domain
 from hostwerk.domains.tld_rules import tld_rule
+from hostwerk.staff.bulk_views import DOMAIN_BULK_ACTIONS
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
@@ -36,7 +37,12 @@ def domain_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/domains/list.html",
-        {"nav": "domains", "filters": filters, "page_obj": paginate(request, domains)},
+        {
+            "nav": "domains",
+            "filters": filters,
+            "page_obj": paginate(request, domains),
+            "bulk_actions": DOMAIN_BULK_ACTIONS,
+        },
     )
 
 

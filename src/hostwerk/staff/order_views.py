@@ -32,6 +32,7 @@ from hostwerk.orders.forms import (
 )
 from hostwerk.orders.items import OrderInvalid
 from hostwerk.orders.models import OrderChannel
+from hostwerk.staff.bulk_views import ORDER_BULK_ACTIONS
 from hostwerk.staff.context import paginate
 from hostwerk.staff.decorators import staff_required
 
@@ -53,7 +54,14 @@ def order_list(request: HttpRequest) -> HttpResponse:
         ),
     )
     return render(
-        request, "staff/orders/list.html", {"nav": "orders", "filters": filters, "page_obj": page}
+        request,
+        "staff/orders/list.html",
+        {
+            "nav": "orders",
+            "filters": filters,
+            "page_obj": page,
+            "bulk_actions": ORDER_BULK_ACTIONS,
+        },
     )
 
 

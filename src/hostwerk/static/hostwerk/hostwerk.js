@@ -57,3 +57,27 @@
     if (!event.target.closest(".hw-search")) { close(); }
   });
 })();
+
+// Bulk action bars: row checkboxes belong to the bar's form through their form attribute; the
+// bar counts them and enables its buttons; a header checkbox selects every row of the table.
+(function () {
+  function boxes(formId) {
+    return document.querySelectorAll('input[name="selected"][form="' + formId + '"]');
+  }
+  function refresh() {
+    document.querySelectorAll("[data-bulk-form]").forEach(function (form) {
+      var count = Array.prototype.filter.call(boxes(form.id), function (box) { return box.checked; }).length;
+      form.querySelector("[data-bulk-count]").textContent = count;
+      form.querySelectorAll("[data-bulk-button]").forEach(function (button) { button.disabled = count === 0; });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var formId = event.target.getAttribute && event.target.getAttribute("data-bulk-all");
+    if (formId) {
+      boxes(formId).forEach(function (box) { box.checked = event.target.checked; });
+    }
+    refresh();
+  });
+  document.addEventListener("DOMContentLoaded", refresh);
+  document.addEventListener("htmx:afterSettle", refresh);
+})();
