@@ -20,6 +20,7 @@ from hostwerk.billing.forms import (
     CreditNoteForm,
     InvoiceCancelForm,
     InvoiceFilterForm,
+    PaymentFilterForm,
     PaymentForm,
 )
 from hostwerk.billing.payments import PaymentInvalid, payment_book
@@ -46,6 +47,22 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "today": clock.today(),
             "bulk_actions": INVOICE_BULK_ACTIONS,
+        },
+    )
+
+
+@staff_required
+def payment_list(request: HttpRequest) -> HttpResponse:
+    filters = PaymentFilterForm(request.GET)
+    payments = queries.payment_list(**filters.filters())
+    return render(
+        request,
+        "staff/billing/payments.html",
+        {
+            "nav": "billing",
+            "filters": filters,
+            "page_obj": paginate(request, payments),
+            "income": queries.payment_total(payments),
         },
     )
 

@@ -51,6 +51,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             client_number=values.get("client"),
             placed_from=values.get("placed_from"),
             placed_to=values.get("placed_to"),
+            with_failed_items=values.get("failed", False),
         ),
     )
     return render(
