@@ -33,14 +33,14 @@ from hostwerk.orders.bulk import orders_accept_later, orders_cancel
 from hostwerk.orders.models import Order
 from hostwerk.staff.decorators import staff_required
 
-# What each list's action bar offers: (action, button label, icon).
+# What each list's action bar offers: (action, button label, icon, question asked first).
 ORDER_BULK_ACTIONS = [
-    ("accept", _("Accept"), "bi-check2-all"),
-    ("cancel", _("Cancel"), "bi-x-circle"),
+    ("accept", _("Accept"), "bi-check2-all", ""),
+    ("cancel", _("Cancel"), "bi-x-circle", _("Cancel the selected orders?")),
 ]
-INVOICE_BULK_ACTIONS = [("remind", _("Send reminder"), "bi-envelope-exclamation")]
-DOMAIN_BULK_ACTIONS = [("sync", _("Sync with registry"), "bi-arrow-repeat")]
-MAILBOX_BULK_ACTIONS = [("spam_filter_on", _("Switch spam filter on"), "bi-shield-check")]
+INVOICE_BULK_ACTIONS = [("remind", _("Send reminder"), "bi-envelope-exclamation", "")]
+DOMAIN_BULK_ACTIONS = [("sync", _("Sync with registry"), "bi-arrow-repeat", "")]
+MAILBOX_BULK_ACTIONS = [("spam_filter_on", _("Switch spam filter on"), "bi-shield-check", "")]
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,12 @@
     }
     refresh();
   });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-bulk-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-bulk-confirm"))) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("DOMContentLoaded", refresh);
   document.addEventListener("htmx:afterSettle", refresh);
 })();
