@@ -10,8 +10,10 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from hostwerk.billing.actions import invoice_url
+from hostwerk.billing.actions import InvoiceRefused, invoice_url
 from hostwerk.billing.config import billing_setting
 from hostwerk.billing.models import (
     Invoice,
@@ -22,6 +24,7 @@ from hostwerk.billing.models import (
     ReminderKind,
 )
 from hostwerk.billing.mollie_payments import invoice_pay_url
+from hostwerk.core import clock
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
 
@@ -126,3 +129,54 @@ def reminders_send(*, actor: Actor, day: datetime.date, errors: list[dict]) -> i
         except Exception as error:  # one failing e-mail does not stop the others
             errors.append({"step": "reminders", "object": invoice.number, "error": str(error)})
     return sent
+
+
+def reminder_kind_for(invoice: Invoice, day: datetime.date) -> tuple[ReminderKind, int]:
+    """The reminder that fits the invoice on `day`, and how many days it is overdue: before the
+    due date the payment reminder, after it the latest overdue notice whose day has come (the
+    first one from the first day overdue)."""
+    overdue = (day - invoice.due_on).days
+    if overdue <= 0:
+        return ReminderKind.BEFORE_DUE, 0
+    notice_days = settings.HOSTWERK_OVERDUE_NOTICE_DAYS
+    latest = max((index for index, days in enumerate(notice_days) if overdue >= days), default=0)
+    return OVERDUE_KINDS[min(latest, len(OVERDUE_KINDS) - 1)], overdue
+
+
+def invoice_reminder_send(
+    *, actor: Actor, invoice: Invoice, day: datetime.date | None = None
+) -> ReminderKind:
+    """Staff: send now the reminder or notice that fits the invoice (see reminder_kind_for).
+    Like the billing run's, each kind goes out once per invoice; a second is refused."""
+    day = day or clock.today()
+    invoice = Invoice.objects.select_related("client").get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE or invoice.status != InvoiceStatus.UNPAID:
+        raise InvoiceRefused(
+            _("Invoice %(number)s is %(status)s; only unpaid invoices get reminders.")
+            % {"number": invoice.number, "status": invoice.get_status_display()}
+        )
+    if not invoice.client.email:
+        raise InvoiceRefused(
+            _("The client of invoice %(number)s has no e-mail address.")
+            % {"number": invoice.number}
+        )
+    kind, overdue = reminder_kind_for(invoice, day)
+    sent = invoice.reminders.filter(kind=kind).first()
+    if sent is not None or not _send(
+        actor=actor,
+        invoice=invoice,
+        kind=kind,
+        overdue=overdue,
+        day=day,
+        suspend_days=billing_setting("suspend_days_overdue"),
+    ):
+        sent = sent or invoice.reminders.filter(kind=kind).first()
+        raise InvoiceRefused(
+            _("The %(kind)s for invoice %(number)s was sent already on %(date)s.")
+            % {
+                "kind": kind.label,
+                "number": invoice.number,
+                "date": date_format(sent.sent_on if sent else day, "SHORT_DATE_FORMAT"),
+            }
+        )
+    return kind

@@ -34,6 +34,7 @@ class InvoiceFilterForm(forms.Form):
     client = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     issued_from = forms.DateField(label=_("Issued from"), required=False, widget=DateInput)
     issued_to = forms.DateField(label=_("Issued until"), required=False, widget=DateInput)
+    overdue = forms.BooleanField(label=_("Overdue"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -52,6 +53,19 @@ class InvoiceFilterForm(forms.Form):
             "client_id": data.get("client"),
             "issued_from": data.get("issued_from"),
             "issued_to": data.get("issued_to"),
+            "overdue": data.get("overdue") or False,
+        }
+
+
+class PaymentFilterForm(forms.Form):
+    paid_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    paid_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {
+            "paid_from": self.cleaned_data.get("paid_from"),
+            "paid_to": self.cleaned_data.get("paid_to"),
         }
 
 

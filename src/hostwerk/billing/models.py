@@ -283,6 +283,8 @@ class Payment(models.Model):
                 fields=["provider", "reference", "kind"], name="one_payment_per_reference"
             )
         ]
+        # Income per month (dashboard) and the payments list are read by date.
+        indexes = [models.Index(fields=["paid_on"], name="payment_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.reference}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, F, Min, Prefetch, Q, QuerySet, Sum, When
 from django.shortcuts import get_object_or_404
 from django_countries.fields import Country
 
@@ -21,11 +21,13 @@ from hostwerk.billing.models import (
     InvoiceStatus,
     MolliePayment,
     Payment,
+    PaymentKind,
+    PaymentMethod,
 )
 from hostwerk.clients.models import Client
 from hostwerk.core import clock
 from hostwerk.core.models import AuditEvent
-from hostwerk.core.money import ZERO
+from hostwerk.core.money import ZERO, MoneyField
 
 # What list rows show comes from the invoice's own snapshot columns: no joins per row.
 LIST_ORDERING = ("-year", "-sequence")
@@ -39,8 +41,13 @@ def invoice_list(
     query: str = "",
     issued_from: datetime.date | None = None,
     issued_to: datetime.date | None = None,
+    overdue: bool = False,
 ) -> QuerySet[Invoice]:
     invoices = Invoice.objects.all()
+    if overdue:
+        invoices = invoices.filter(
+            status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE, due_on__lt=clock.today()
+        )
     if status:
         invoices = invoices.filter(status=status)
     if kind:
@@ -202,3 +209,39 @@ def client_credit_entries(*, client: Client, limit: int = 20) -> list[CreditEntr
 def invoice_latest_mollie_payment(*, invoice: Invoice) -> MolliePayment | None:
     """The invoice's most recent online payment (what the client's return page reports on)."""
     return MolliePayment.objects.filter(invoice=invoice).order_by("-created_at", "-id").first()
+
+
+# Money that came in from outside: a payment from the client's own credit was counted when the
+# overpayment that made the credit came in, so it is left out.
+INCOME_EXCLUDED_METHODS = (PaymentMethod.CREDIT,)
+
+
+def signed_payment_amount():
+    """A payment counts up; a refund or a chargeback counts down."""
+    return Case(
+        When(kind=PaymentKind.PAYMENT, then=F("amount")),
+        default=-F("amount"),
+        output_field=MoneyField(),
+    )
+
+
+def payment_list(
+    *, paid_from: datetime.date | None = None, paid_to: datetime.date | None = None
+) -> QuerySet[Payment]:
+    """Staff: money in and out by date, newest first (the dashboard's income links here)."""
+    payments = Payment.objects.select_related("invoice").annotate(signed=signed_payment_amount())
+    if paid_from is not None:
+        payments = payments.filter(paid_on__gte=paid_from)
+    if paid_to is not None:
+        payments = payments.filter(paid_on__lte=paid_to)
+    return payments.order_by("-paid_on", "-id")
+
+
+def payment_total(payments: QuerySet[Payment]) -> Decimal:
+    """Income of `payments`: payments less refunds and chargebacks, credit not counted."""
+    total = (
+        payments.exclude(method__in=INCOME_EXCLUDED_METHODS)
+        .order_by()
+        .aggregate(total=Sum(signed_payment_amount()))["total"]
+    )
+    return total or ZERO

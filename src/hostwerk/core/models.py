@@ -65,3 +65,57 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BulkAction(models.TextChoices):
+    """What staff can do to many selected objects at once from a list page."""
+
+    ORDER_ACCEPT = "order_accept", _("accept orders")  # one accept job per order
+    ORDER_CANCEL = "order_cancel", _("cancel orders")  # at once, each on its own
+    INVOICE_REMIND = "invoice_remind", _("send payment reminders")  # at once, each on its own
+    DOMAIN_SYNC = "domain_sync", _("synchronise domains with the registry")  # one job per domain
+    MAILBOX_SPAM_FILTER_ON = (
+        "mailbox_spam_filter_on",
+        _("switch spam filters on"),
+    )  # one job per mailbox
+
+
+class BulkItemStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")  # its job has not finished yet
+    SUCCEEDED = "succeeded", _("done")  # the per-object action succeeded
+    FAILED = "failed", _("failed")  # the per-object action refused or failed; `message` says why
+
+
+class BulkRun(models.Model):
+    """One bulk action a staff member started on a list page, with a row per selected object
+    saying how it went; its page polls those rows while jobs are still running."""
+
+    action = models.CharField(_("action"), max_length=40, choices=BulkAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("started by"), max_length=200)
+    back_url = models.CharField(max_length=500, blank=True)  # the list it was started from
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.pk})"
+
+
+class BulkItem(models.Model):
+    run = models.ForeignKey(BulkRun, on_delete=models.CASCADE, related_name="items")
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(_("object"), max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=BulkItemStatus.choices, default=BulkItemStatus.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "status"], name="bulk_item_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.status}"

@@ -56,3 +56,15 @@ def process_poll_messages() -> dict[str, int]:
 @task()
 def send_expiry_reminders() -> int:
     return domain_expiry_reminders_send(actor=Actor.system())
+
+
+@task()
+def sync_domain_of_bulk_run(item_id: int) -> str:
+    """One domain of a bulk sync started by staff; the outcome is kept on the run's item."""
+    from hostwerk.core.bulk import bulk_item_for_job
+    from hostwerk.domains.bulk import domain_sync_bulk_item
+
+    item = bulk_item_for_job(item_id)
+    if item is None:
+        return "gone"
+    return domain_sync_bulk_item(item=item).status

@@ -23,3 +23,15 @@ def check_spam_filters() -> dict[str, int]:
     from hostwerk.mail.actions import mailboxes_spam_filter_check_all
 
     return mailboxes_spam_filter_check_all(actor=Actor.system())
+
+
+@task()
+def fix_spam_filter_of_bulk_run(item_id: int) -> str:
+    """One mailbox of a bulk "switch spam filter on"; the outcome is kept on the run's item."""
+    from hostwerk.core.bulk import bulk_item_for_job
+    from hostwerk.mail.bulk import mailbox_spam_filter_fix_bulk_item
+
+    item = bulk_item_for_job(item_id)
+    if item is None:
+        return "gone"
+    return mailbox_spam_filter_fix_bulk_item(item=item).status

@@ -311,6 +311,7 @@ class OrderFilterForm(forms.Form):
     placed_to = forms.DateField(
         required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    failed = forms.BooleanField(required=False, label=_("With a failed item"))
 
     def __init__(self, *args, **kwargs):
         from hostwerk.orders.models import OrderChannel, OrderStatus

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
 from hostwerk.core.models import AuditEvent
-from hostwerk.orders.models import Order, OrderItem, OrderStatus
+from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
 
 
 def order_search(
@@ -19,6 +19,7 @@ def order_search(
     client_number: int | None = None,
     placed_from: date | None = None,
     placed_to: date | None = None,
+    with_failed_items: bool = False,
 ) -> QuerySet[Order]:
     orders = Order.objects.select_related("client", "placed_by").annotate(
         item_count=Count("items", filter=~Q(items__status="cancelled"))
@@ -33,6 +34,11 @@ def order_search(
         orders = orders.filter(created_at__date__gte=placed_from)
     if placed_to:
         orders = orders.filter(created_at__date__lte=placed_to)
+    if with_failed_items:
+        # A subquery, not a join: a join would multiply the item count above.
+        orders = orders.filter(
+            pk__in=OrderItem.objects.filter(status=ItemStatus.FAILED).values("order_id")
+        )
     return orders.order_by("-created_at", "-id")
 
 

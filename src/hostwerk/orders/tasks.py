@@ -17,3 +17,15 @@ def accept_order(order_id: int, user_id: int | None) -> list[tuple[int, str]]:
     actor = Actor.for_user(user, via="worker") if user else Actor.system()
     outcome = order_accept(actor=actor, order=Order.objects.get(pk=order_id))
     return [(item.pk, item.status) for item in outcome.items]
+
+
+@task()
+def accept_order_of_bulk_run(item_id: int) -> str:
+    """One order of a bulk accept; the outcome is kept on the run's item."""
+    from hostwerk.core.bulk import bulk_item_for_job
+    from hostwerk.orders.bulk import order_accept_bulk_item
+
+    item = bulk_item_for_job(item_id)
+    if item is None:
+        return "gone"
+    return order_accept_bulk_item(item=item).status

@@ -6,6 +6,7 @@ from hostwerk.staff import billing_run_views, billing_views
 
 urlpatterns = [
     path("", billing_views.invoice_list, name="invoice_list"),
+    path("payments/", billing_views.payment_list, name="payment_list"),
     path("invoices/<int:invoice_id>/", billing_views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:invoice_id>/pdf/", billing_views.invoice_pdf, name="invoice_pdf"),
     path(

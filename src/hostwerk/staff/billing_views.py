@@ -20,11 +20,13 @@ from hostwerk.billing.forms import (
     CreditNoteForm,
     InvoiceCancelForm,
     InvoiceFilterForm,
+    PaymentFilterForm,
     PaymentForm,
 )
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core import clock
 from hostwerk.core.pages import paginate
+from hostwerk.staff.bulk_views import INVOICE_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
 
@@ -44,6 +46,23 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "filter_client": queries.invoice_client_filter(client_id=arguments.get("client_id")),
             "page_obj": page,
             "today": clock.today(),
+            "bulk_actions": INVOICE_BULK_ACTIONS,
+        },
+    )
+
+
+@staff_required
+def payment_list(request: HttpRequest) -> HttpResponse:
+    filters = PaymentFilterForm(request.GET)
+    payments = queries.payment_list(**filters.filters())
+    return render(
+        request,
+        "staff/billing/payments.html",
+        {
+            "nav": "billing",
+            "filters": filters,
+            "page_obj": paginate(request, payments),
+            "income": queries.payment_total(payments),
         },
     )
 

@@ -20,6 +20,7 @@ from hostwerk.domains.forms import DomainFilterForm, NameserversForm, RenewForm,
 from hostwerk.domains.models import Domain
 from hostwerk.domains.tld_rules import tld_rule
 from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
+from hostwerk.staff.bulk_views import DOMAIN_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
 
@@ -35,7 +36,12 @@ def domain_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/domains/list.html",
-        {"nav": "domains", "filters": filters, "page_obj": paginate(request, domains)},
+        {
+            "nav": "domains",
+            "filters": filters,
+            "page_obj": paginate(request, domains),
+            "bulk_actions": DOMAIN_BULK_ACTIONS,
+        },
     )
 
 

@@ -27,6 +27,7 @@ from hostwerk.mail.forms import (
     mailbox_form_run,
 )
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
+from hostwerk.staff.bulk_views import MAILBOX_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
 
@@ -218,6 +219,7 @@ def mail_mailbox_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "spam_filter": spam_filter,
         "page_obj": page,
+        "bulk_actions": MAILBOX_BULK_ACTIONS,
     }
     template = "staff/mail/_mailbox_table.html" if request.htmx else "staff/mail/mailbox_list.html"
     return render(request, template, context)

@@ -35,6 +35,7 @@ from hostwerk.orders.forms import (
 )
 from hostwerk.orders.items import OrderInvalid
 from hostwerk.orders.models import OrderChannel
+from hostwerk.staff.bulk_views import ORDER_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
 ITEM_PREFIX = "items"
@@ -52,10 +53,18 @@ def order_list(request: HttpRequest) -> HttpResponse:
             client_number=values.get("client"),
             placed_from=values.get("placed_from"),
             placed_to=values.get("placed_to"),
+            with_failed_items=values.get("failed", False),
         ),
     )
     return render(
-        request, "staff/orders/list.html", {"nav": "orders", "filters": filters, "page_obj": page}
+        request,
+        "staff/orders/list.html",
+        {
+            "nav": "orders",
+            "filters": filters,
+            "page_obj": page,
+            "bulk_actions": ORDER_BULK_ACTIONS,
+        },
     )
 
 

@@ -5,18 +5,25 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from hostwerk.accounts.queries import client_users
-from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus
-from hostwerk.billing.queries import client_balance
+from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from hostwerk.billing.queries import (
+    INCOME_EXCLUDED_METHODS,
+    client_balance,
+    signed_payment_amount,
+)
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core import clock
+from hostwerk.core.money import ZERO
 from hostwerk.dns.models import PublishStatus, Zone
 from hostwerk.domains.models import Domain, DomainStatus, Registrar
-from hostwerk.orders.models import ItemStatus, Order, OrderStatus
+from hostwerk.mail.models import Mailbox, MailboxStatus, SpamFilterState
+from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
 from hostwerk.provisioning.models import Server, ServerGroup, Service, ServiceStatus
+from hostwerk.provisioning.placement import LIVE_STATUSES
 
 EXPIRY_WARNING = timedelta(days=30)
 
@@ -36,10 +43,29 @@ def staff_dashboard_figures() -> dict[str, Any]:
             distinct=True,
         ),
     )
-    invoices = Invoice.objects.filter(status=InvoiceStatus.UNPAID).aggregate(
+    open_amount = F("total") - F("amount_paid")
+    invoices = Invoice.objects.filter(
+        status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE
+    ).aggregate(
         count=Count("id"),
-        amount=Sum("total"),
+        amount=Sum(open_amount),
         overdue=Count("id", filter=Q(due_on__lt=today)),
+        overdue_amount=Sum(open_amount, filter=Q(due_on__lt=today)),
+    )
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    income = (
+        Payment.objects.filter(paid_on__gte=last_month, paid_on__lte=today)
+        .exclude(method__in=INCOME_EXCLUDED_METHODS)
+        .aggregate(
+            this_month=Sum(signed_payment_amount(), filter=Q(paid_on__gte=this_month)),
+            last_month=Sum(signed_payment_amount(), filter=Q(paid_on__lt=this_month)),
+        )
+    )
+    expiring = Domain.objects.filter(
+        status=DomainStatus.ACTIVE,
+        expires_at__gte=clock.now(),
+        expires_at__lte=clock.now() + EXPIRY_WARNING,
     )
     return {
         "client_count": clients["total"],
@@ -47,17 +73,24 @@ def staff_dashboard_figures() -> dict[str, Any]:
         "pending_order_count": orders["pending"],
         "failing_order_count": orders["failing"],
         "unpaid_invoice_count": invoices["count"],
-        "unpaid_invoice_amount": invoices["amount"] or 0,
+        "unpaid_invoice_amount": invoices["amount"] or ZERO,
         "overdue_invoice_count": invoices["overdue"],
+        "overdue_invoice_amount": invoices["overdue_amount"] or ZERO,
+        "income_this_month": income["this_month"] or ZERO,
+        "income_last_month": income["last_month"] or ZERO,
+        "this_month": this_month,
+        "last_month": last_month,
+        "failed_item_count": OrderItem.objects.filter(
+            status=ItemStatus.FAILED, order__status=OrderStatus.PENDING
+        ).count(),
+        "mailboxes_needing_attention": Mailbox.objects.filter(status=MailboxStatus.ACTIVE)
+        .exclude(spam_filter=SpamFilterState.ON)
+        .count(),
+        "servers": servers_with_load(),
         "active_service_count": Service.objects.filter(status=ServiceStatus.ACTIVE).count(),
         "zones_not_published": Zone.objects.exclude(status=PublishStatus.PUBLISHED).count(),
-        "domains_expiring": list(
-            Domain.objects.filter(
-                status=DomainStatus.ACTIVE, expires_at__lt=clock.now() + EXPIRY_WARNING
-            )
-            .select_related("client")
-            .order_by("expires_at")[:5]
-        ),
+        "domains_expiring_count": expiring.count(),
+        "domains_expiring": list(expiring.select_related("client").order_by("expires_at")[:5]),
         "orders_needing_attention": list(
             Order.objects.filter(status=OrderStatus.PENDING)
             .select_related("client")
@@ -66,6 +99,21 @@ def staff_dashboard_figures() -> dict[str, Any]:
         ),
         "recent_clients": list(Client.objects.order_by("-created_at")[:5]),
     }
+
+
+def servers_with_load() -> list[Server]:
+    """Every server with `live` (services that take a place on it) and `used_percent` of its
+    capacity (None without a limit), fullest first."""
+    servers = list(
+        Server.objects.annotate(
+            live=Count("services", filter=Q(services__status__in=LIVE_STATUSES))
+        ).order_by("-active", "kind", "name")
+    )
+    for server in servers:
+        server.used_percent = (
+            min(100, round(100 * server.live / server.capacity)) if server.capacity else None
+        )
+    return servers
 
 
 def client_overview(*, client: Client) -> dict[str, Any]:

@@ -32,6 +32,7 @@ class ServiceFilterForm(forms.Form):
         label=gettext_lazy("Status"),
         choices=[("", gettext_lazy("all statuses")), *ServiceStatus.choices],
     )
+    server = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 @staff_required
@@ -39,7 +40,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     filters = ServiceFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(
-        request, queries.service_search(query=values.get("q", ""), status=values.get("status", ""))
+        request,
+        queries.service_search(
+            query=values.get("q", ""),
+            status=values.get("status", ""),
+            server_id=values.get("server"),
+        ),
     )
     return render(
         request,

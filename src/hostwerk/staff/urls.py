@@ -2,13 +2,24 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from hostwerk.accounts.views import login_view
-from hostwerk.staff import drift_views, import_views, order_views, service_views, views
+from hostwerk.staff import (
+    bulk_views,
+    drift_views,
+    import_views,
+    order_views,
+    search_views,
+    service_views,
+    views,
+)
 
 app_name = "staff"
 
 urlpatterns = [
     path("login/", never_cache(login_view), {"staff_area": True}, name="login"),
     path("", views.dashboard, name="dashboard"),
+    path("search/", search_views.search_view, name="search"),
+    path("bulk/<str:kind>/", bulk_views.bulk_start, name="bulk_start"),
+    path("bulk/runs/<int:run_id>/", bulk_views.bulk_run_view, name="bulk_run"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create_view, name="client_create"),
     path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
