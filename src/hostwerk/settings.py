@@ -239,6 +239,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# A worker whose heartbeat is older than this is taken for dead: its running task is queued again.
+HOSTWERK_WORKER_STALE_SECONDS = env_int("HOSTWERK_WORKER_STALE_SECONDS", 60)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("HOSTWERK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

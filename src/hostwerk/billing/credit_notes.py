@@ -48,9 +48,14 @@ def _amount(value: Decimal | str | None, *, field: str) -> Decimal | None:
         return None
     try:
         amount = Decimal(str(value))
-    except InvalidOperation:
+    except (InvalidOperation, TypeError):
         raise CreditNoteInvalid(_("Enter an amount such as 12.50."), field=field) from None
-    if amount <= 0 or amount != round_money(amount):
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount >= Decimal("1e10")
+        or amount != round_money(amount)
+    ):
         raise CreditNoteInvalid(
             _("Enter a positive amount with at most two decimals."), field=field
         )

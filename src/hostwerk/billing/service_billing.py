@@ -48,7 +48,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
                 raise ServiceBillingInvalid(
                     _("Enter an amount such as 12.50."), field=field
                 ) from None
-            if amount < 0 or amount != round_money(amount) or amount >= Decimal("1e10"):
+            if (
+                not amount.is_finite()
+                or amount < 0
+                or amount >= Decimal("1e10")
+                or amount != round_money(amount)
+            ):
                 raise ServiceBillingInvalid(
                     _("Enter an amount of zero or more with at most two decimals."), field=field
                 )

@@ -119,3 +119,17 @@ class BulkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.status}"
+
+
+class WorkerBeat(models.Model):
+    """A running `hostwerk worker`: it writes beat_at every few seconds. A task claimed by a
+    worker whose beat stopped (killed, machine gone) is put back in the queue by another."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (pid {self.pid})"

@@ -10,7 +10,6 @@ retries only unfinished items, resuming from their last completed step.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import HostwerkError
+from hostwerk.core.workers import run_id_new
 from hostwerk.orders.accept_domains import DomainHandler
 from hostwerk.orders.accept_mail_filters import MailFilterHandler
 from hostwerk.orders.accept_services import ServiceHandler
@@ -153,7 +153,7 @@ def order_accept(
             _("A %(status)s order cannot be accepted.") % {"status": order.get_status_display()}
         )
     plans = order_plan_save(actor=actor, order=order, overrides=overrides or {})
-    run_id = uuid.uuid4().hex
+    run_id = run_id_new()
     outcome = AcceptOutcome(order=order, items=[])
     for plan in sorted(
         plans, key=lambda p: (PROCESSING_ORDER[p.item.kind], p.item.position, p.item.pk)

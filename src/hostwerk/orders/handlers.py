@@ -136,3 +136,12 @@ def order_refresh(*, actor: Actor, order: Order) -> str:
     locked = Order.objects.select_for_update().select_related("client").get(pk=order.pk)
     order.status = order_status_update(actor=actor, order=locked)
     return order.status
+
+
+def leases_of_stopped_worker_release(*, worker_id: str, **_) -> int:
+    """A worker died mid-accept: its item leases go, so its queued-again task may claim them."""
+    from hostwerk.core.workers import run_id_prefix
+
+    return OrderItem.objects.filter(processing_by__startswith=run_id_prefix(worker_id)).update(
+        processing_by="", processing_since=None
+    )

@@ -158,6 +158,9 @@ def _parse_price(value: Decimal | str | None) -> Decimal | None:
         raise ValueError(_("Enter a price like 12.50.")) from None
     if not price.is_finite() or price < 0:
         raise ValueError(_("A price cannot be negative."))
+    if price >= Decimal("1e10"):
+        # Prices are stored with twelve digits (MoneyField).
+        raise ValueError(_("Enter a price below 10,000,000,000."))
     return round_money(price)
 
 
