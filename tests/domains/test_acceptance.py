@@ -304,7 +304,7 @@ def test_sidn_legal_form_is_asked_for_a_business_and_sent_with_the_updated_conta
 def test_transfer_is_accepted_when_the_registry_takes_the_request_and_completes_by_poll(
     staff_user, owner, registry, forwarding_server
 ):
-    from hostwerk.domains.actions import registrar_poll
+    from hostwerk.domains.sync import registrar_poll
 
     registry.seed_domain("verhuis.com", account="other", auth_code="Geheim-123")
     order = place(

@@ -12,18 +12,12 @@ from hostwerk.catalog.models import Tld
 from hostwerk.core.audit import Actor
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.scheduling import cron_run
-from hostwerk.domains.actions import (
-    DomainRefused,
-    NameserversInvalid,
-    domain_expiry_reminders_send,
-    domain_nameservers_update,
-    domain_register,
-    domain_renew,
-    domain_sync,
-    nameservers_clean,
-    registrar_poll,
-)
+from hostwerk.domains.actions import domain_nameservers_update, nameservers_clean
+from hostwerk.domains.common import DomainRefused, NameserversInvalid
 from hostwerk.domains.models import Domain, DomainStatus
+from hostwerk.domains.registration import domain_register
+from hostwerk.domains.renewal import domain_expiry_reminders_send, domain_renew
+from hostwerk.domains.sync import domain_sync, registrar_poll
 from hostwerk.notifications.models import OutgoingEmail
 from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
 from hostwerk.orders.models import Order

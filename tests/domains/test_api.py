@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from hostwerk.catalog.models import Tld
 from hostwerk.core.audit import Actor
-from hostwerk.domains.actions import domain_register
 from hostwerk.domains.models import DomainStatus
+from hostwerk.domains.registration import domain_register
 from tests.domains.factories import DomainFactory
 
 pytestmark = pytest.mark.django_db

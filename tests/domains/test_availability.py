@@ -122,7 +122,7 @@ def test_answers_are_cached_briefly_so_repricing_does_not_ask_again(registry):
 def test_after_we_register_a_name_the_cached_free_answer_is_dropped(
     registry, owner, forwarding_server, staff_actor
 ):
-    from hostwerk.domains.actions import domain_register
+    from hostwerk.domains.registration import domain_register
     from tests.domains.factories import DomainFactory
 
     tld = Tld.objects.get(name="com")

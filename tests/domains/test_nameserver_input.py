@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostwerk.domains.actions import NameserversInvalid, nameservers_clean
+from hostwerk.domains.actions import nameservers_clean
+from hostwerk.domains.common import NameserversInvalid
 
 LABELS = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\Z", fullmatch=True).filter(
     lambda label: label[2:4] != "--"

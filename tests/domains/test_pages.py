@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from hostwerk.catalog.models import Tld
 from hostwerk.core.audit import Actor
-from hostwerk.domains.actions import domain_register
 from hostwerk.domains.models import Domain, DomainStatus, EppLogEntry
+from hostwerk.domains.registration import domain_register
 from tests.domains.factories import DomainFactory
 from tests.factories import ClientFactory
 

@@ -13,14 +13,11 @@ from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.domains import queries
-from hostwerk.domains.actions import (
-    DomainRefused,
-    NameserversInvalid,
-    domain_nameservers_update,
-    domain_renew,
-    domain_sync,
-)
+from hostwerk.domains.actions import domain_nameservers_update
+from hostwerk.domains.common import DomainRefused, NameserversInvalid
 from hostwerk.domains.models import Domain
+from hostwerk.domains.renewal import domain_renew
+from hostwerk.domains.sync import domain_sync
 
 router = Router(tags=["domains"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 

@@ -21,9 +21,10 @@ from hostwerk.billing.settlement import overdue_lines
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import HostwerkError
-from hostwerk.domains.actions import domain_renew, domain_sync
 from hostwerk.domains.cancellation import domain_cancel
 from hostwerk.domains.models import Domain, DomainStatus
+from hostwerk.domains.renewal import domain_renew
+from hostwerk.domains.sync import domain_sync
 from hostwerk.domains.tld_rules import RULES
 
 MAX_ATTEMPTS = 5

@@ -412,8 +412,8 @@ def demo_registry_seed() -> None:
     import urllib.request
 
     from hostwerk.core.errors import HostwerkError
-    from hostwerk.domains.actions import domain_sync
     from hostwerk.domains.models import Domain
+    from hostwerk.domains.sync import domain_sync
 
     domain = Domain.objects.filter(name=DEMO_HOSTING_DOMAIN).first()
     if domain is None:

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import HostwerkError
-from hostwerk.domains.actions import (
+from hostwerk.domains.common import (
     DomainRefused,
-    _domain_link,
-    _explain,
-    _locked,
-    _save_changes,
+    changes_save,
     domain_fresh,
+    domain_link,
+    domain_locked,
+    refusal_for,
 )
 from hostwerk.domains.models import Domain, DomainStatus
 from hostwerk.domains.registrars import registrar_client
@@ -39,7 +39,7 @@ def domain_cancel(*, actor: Actor, domain: Domain, reason: str) -> Domain:
     if domain.registrar is None:
         raise DomainRefused(
             _("%(domain)s has no registrar to cancel it at.") % {"domain": domain.name_unicode},
-            link=_domain_link(domain),
+            link=domain_link(domain),
         )
     try:
         with registrar_client(domain.registrar, domain=domain) as session:
@@ -52,10 +52,10 @@ def domain_cancel(*, actor: Actor, domain: Domain, reason: str) -> Domain:
     except HostwerkError as error:
         if isinstance(error, DomainRefused):
             raise
-        raise _explain(error, domain) from error
+        raise refusal_for(error, domain) from error
     with transaction.atomic():
-        locked = _locked(domain)
-        _save_changes(
+        locked = domain_locked(domain)
+        changes_save(
             actor=actor,
             domain=locked,
             values={"status": DomainStatus.CANCELLED, "last_error": ""},

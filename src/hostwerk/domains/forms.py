@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hostwerk.domains.actions import NameserversInvalid, nameservers_clean
+from hostwerk.domains.actions import nameservers_clean
+from hostwerk.domains.common import NameserversInvalid
 from hostwerk.domains.models import DomainStatus, Registrar
 
 

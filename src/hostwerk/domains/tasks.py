@@ -12,13 +12,9 @@ from django_tasks import task
 
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import HostwerkError
-from hostwerk.domains.actions import (
-    domain_expiry_reminders_send,
-    domain_sync,
-    domains_sync_due,
-    registrar_poll,
-)
 from hostwerk.domains.models import Domain, Registrar
+from hostwerk.domains.renewal import domain_expiry_reminders_send
+from hostwerk.domains.sync import domain_sync, domains_sync_due, registrar_poll
 
 logger = logging.getLogger(__name__)
 

@@ -257,7 +257,8 @@ def _repair_domain_expiry(actor: Actor, difference: Difference) -> str:
 
 
 def _repair_domain_nameservers(actor: Actor, difference: Difference) -> str:
-    from hostwerk.domains.actions import DomainRefused, domain_nameservers_update
+    from hostwerk.domains.actions import domain_nameservers_update
+    from hostwerk.domains.common import DomainRefused
     from hostwerk.domains.models import Domain
 
     domain = _object(Domain, difference)

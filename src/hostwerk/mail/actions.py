@@ -1,5 +1,5 @@
-"""Writes on mailboxes (R9) and mail filtering providers: each audited, Plesk called outside
-transactions, the local record always telling what the server holds.
+"""Writes on mailboxes (R9): each audited, Plesk called outside transactions, the local record
+always telling what the server holds. Mail filtering providers are in `providers.py`.
 
 Every new mailbox gets its spam filter switched on (Plesk's default is off), and the filter is
 then read back: a mailbox whose filter is not on is marked for staff, who can fix it with one
@@ -33,7 +33,6 @@ from hostwerk.integrations.plesk import (
 from hostwerk.mail.models import (
     Mailbox,
     MailboxStatus,
-    MailFilterProvider,
     SpamFilterState,
 )
 from hostwerk.provisioning.models import Server, ServerKind, Service, ServiceStatus
@@ -264,6 +263,19 @@ def _record_spam_filter(
 # Mailboxes -------------------------------------------------------------------------------------
 
 
+@dataclass
+class _NewMailbox:
+    """A mailbox asked for, checked: where it goes and whether an interrupted attempt is finished."""
+
+    service: Service
+    server: Server
+    site_id: int
+    local_part: str
+    address: str
+    quota: int | None
+    resuming: Mailbox | None  # the record left "being created" by an interrupted attempt
+
+
 def mailbox_create(
     *,
     actor: Actor,
@@ -277,6 +289,25 @@ def mailbox_create(
     Raises MailboxInvalid (per field; nothing changed) or MailboxFailed (the server did not do
     it). A mailbox whose filter did not come on is still created, marked "filter off".
     """
+    new = _mailbox_create_check(
+        service=service, local_part=local_part, password=password, quota_mb=quota_mb
+    )
+    mailbox = _mailbox_record_first(new)
+    with plesk_client_for(new.server) as plesk:
+        remote_id = _mailbox_create_remote(
+            actor=actor, plesk=plesk, new=new, mailbox=mailbox, password=password
+        )
+        _mailbox_mark_created(actor=actor, new=new, mailbox=mailbox, remote_id=remote_id)
+        reading = _switch_on_and_read_back(plesk, new.address)
+    return _record_spam_filter(
+        actor=actor, mailbox=mailbox, reading=reading, action="mailbox.spam_filter"
+    )
+
+
+def _mailbox_create_check(
+    *, service: Service, local_part: str, password: str, quota_mb: int | str | None
+) -> _NewMailbox:
+    """Every field checked at once: MailboxInvalid names all that is wrong."""
     errors: dict[str, list[str]] = {}
     try:
         service, server, site_id = _service_for_mail(service)
@@ -310,104 +341,122 @@ def mailbox_create(
     if errors:
         raise MailboxInvalid(errors)
     assert server is not None
+    return _NewMailbox(
+        service=service,
+        server=server,
+        site_id=site_id,
+        local_part=local_part,
+        address=address,
+        quota=quota,
+        resuming=existing if resuming else None,
+    )
 
-    # The local record comes first: if Plesk creates the mailbox and we then crash, the next
-    # attempt finds it "being created" and adopts what Plesk holds instead of refusing.
-    if resuming:
-        assert existing is not None
-        mailbox = existing
-    else:
-        try:
-            with transaction.atomic():
-                mailbox = Mailbox.objects.create(
-                    service=service,
-                    local_part=local_part,
-                    address=address,
-                    quota_mb=quota,
-                    status=MailboxStatus.CREATING,
-                )
-        except IntegrityError:
-            raise MailboxInvalid(
-                {"local_part": [_("%(address)s already exists.") % {"address": address}]}
-            ) from None
 
-    quota_bytes = quota * 1024 * 1024 if quota else None
-    with plesk_client_for(server) as plesk:
-        try:
-            try:
-                remote = plesk.mail_create(
-                    site_id=site_id, name=local_part, password=password, quota_bytes=quota_bytes
-                )
-                remote_id = remote.id
-            except PleskObjectExists:
-                if not resuming:
-                    raise
-                # Ours, from the interrupted attempt: give it the password typed now.
-                plesk.mail_update(
-                    site_id=site_id, name=local_part, password=password, quota_bytes=quota_bytes
-                )
-                found = plesk.mail_get(site_id=site_id, name=local_part)
-                remote_id = found.id if found else 0
-        except PleskObjectExists:
-            Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
-            raise MailboxInvalid(
-                {
-                    "local_part": [
-                        _(
-                            "%(address)s already exists on the mail server (made there directly?). "
-                            "Choose another name, or ask us to take it over."
-                        )
-                        % {"address": mailbox.address_display}
-                    ]
-                }
-            ) from None
-        except PleskInvalidValue as error:
-            if not resuming:
-                Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
-            field = "password" if "password" in error.text.lower() else "local_part"
-            raise MailboxInvalid(
-                {field: [_("The mail server refused it: %(error)s") % {"error": error.text}]}
-            ) from None
-        except TransientError as error:
-            # Plesk may or may not have it now; the record stays "being created" for a retry.
-            with transaction.atomic():
-                Mailbox.objects.filter(pk=mailbox.pk).update(last_error=str(error)[:2000])
-                audit_record(
-                    actor=actor,
-                    action="mailbox.create_unfinished",
-                    obj=mailbox,
-                    client=service.client,
-                    data={"server": server.name, "error": str(error)[:2000]},
-                )
-            raise _remote_failure(error, server) from error
-        except PermanentError as error:
-            if not resuming:
-                Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
-            raise _remote_failure(error, server) from error
-
+def _mailbox_record_first(new: _NewMailbox) -> Mailbox:
+    """The local record comes first: if Plesk creates the mailbox and we then crash, the next
+    attempt finds it "being created" and adopts what Plesk holds instead of refusing."""
+    if new.resuming is not None:
+        return new.resuming
+    try:
         with transaction.atomic():
-            Mailbox.objects.filter(pk=mailbox.pk).update(
-                status=MailboxStatus.ACTIVE,
-                remote_id=str(remote_id or ""),
-                quota_mb=quota,
-                last_error="",
+            return Mailbox.objects.create(
+                service=new.service,
+                local_part=new.local_part,
+                address=new.address,
+                quota_mb=new.quota,
+                status=MailboxStatus.CREATING,
             )
-            mailbox.refresh_from_db()
+    except IntegrityError:
+        raise MailboxInvalid(
+            {"local_part": [_("%(address)s already exists.") % {"address": new.address}]}
+        ) from None
+
+
+def _mailbox_create_remote(
+    *, actor: Actor, plesk: PleskClient, new: _NewMailbox, mailbox: Mailbox, password: str
+) -> int:
+    """Create the mailbox on Plesk (or adopt the one of an interrupted attempt); its Plesk id.
+
+    A refusal removes a record made just now; a lost answer keeps it "being created" for a retry.
+    """
+    resuming = new.resuming is not None
+    site_id, local_part, server = new.site_id, new.local_part, new.server
+    quota_bytes = new.quota * 1024 * 1024 if new.quota else None
+    try:
+        try:
+            remote = plesk.mail_create(
+                site_id=site_id, name=local_part, password=password, quota_bytes=quota_bytes
+            )
+            return remote.id
+        except PleskObjectExists:
+            if not resuming:
+                raise
+            # Ours, from the interrupted attempt: give it the password typed now.
+            plesk.mail_update(
+                site_id=site_id, name=local_part, password=password, quota_bytes=quota_bytes
+            )
+            found = plesk.mail_get(site_id=site_id, name=local_part)
+            return found.id if found else 0
+    except PleskObjectExists:
+        Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
+        raise MailboxInvalid(
+            {
+                "local_part": [
+                    _(
+                        "%(address)s already exists on the mail server (made there directly?). "
+                        "Choose another name, or ask us to take it over."
+                    )
+                    % {"address": mailbox.address_display}
+                ]
+            }
+        ) from None
+    except PleskInvalidValue as error:
+        if not resuming:
+            Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
+        field = "password" if "password" in error.text.lower() else "local_part"
+        raise MailboxInvalid(
+            {field: [_("The mail server refused it: %(error)s") % {"error": error.text}]}
+        ) from None
+    except TransientError as error:
+        # Plesk may or may not have it now; the record stays "being created" for a retry.
+        with transaction.atomic():
+            Mailbox.objects.filter(pk=mailbox.pk).update(last_error=str(error)[:2000])
             audit_record(
                 actor=actor,
-                action="mailbox.create",
+                action="mailbox.create_unfinished",
                 obj=mailbox,
-                client=service.client,
-                data={
-                    "service": service.pk,
-                    "server": server.name,
-                    "quota_mb": quota,
-                    "resumed": resuming,
-                },
+                client=new.service.client,
+                data={"server": server.name, "error": str(error)[:2000]},
             )
-        reading = _switch_on_and_read_back(plesk, address)
-    return _record_spam_filter(
-        actor=actor, mailbox=mailbox, reading=reading, action="mailbox.spam_filter"
+        raise _remote_failure(error, server) from error
+    except PermanentError as error:
+        if not resuming:
+            Mailbox.objects.filter(pk=mailbox.pk, status=MailboxStatus.CREATING).delete()
+        raise _remote_failure(error, server) from error
+
+
+@transaction.atomic
+def _mailbox_mark_created(
+    *, actor: Actor, new: _NewMailbox, mailbox: Mailbox, remote_id: int | None
+) -> None:
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        status=MailboxStatus.ACTIVE,
+        remote_id=str(remote_id or ""),
+        quota_mb=new.quota,
+        last_error="",
+    )
+    mailbox.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="mailbox.create",
+        obj=mailbox,
+        client=new.service.client,
+        data={
+            "service": new.service.pk,
+            "server": new.server.name,
+            "quota_mb": new.quota,
+            "resumed": new.resuming is not None,
+        },
     )
 
 
@@ -613,97 +662,3 @@ def mailboxes_spam_filter_check_all(*, actor: Actor) -> dict[str, int]:
                     continue
                 counts[checked.spam_filter] += 1
     return dict(counts)
-
-
-# Providers ---------------------------------------------------------------------------------------
-
-PROVIDER_FIELDS = (
-    "name",
-    "mode",
-    "api_url",
-    "username",
-    "verify_tls",
-    "request_email",
-    "language",
-    "mx_hosts",
-    "mx_addresses",
-    "active",
-    "notes",
-)
-
-
-class ProviderInvalid(HostwerkError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
-
-
-def _provider_check(values: dict[str, Any], password_known: bool) -> None:
-    from hostwerk.mail.mx import MxSetInvalid, filter_hosts, parse_mx_hosts
-
-    errors: dict[str, list[str]] = {}
-    if values.get("mode") == "api":
-        if not values.get("api_url"):
-            errors["api_url"] = [_("A provider with an API needs its address.")]
-        if not values.get("username"):
-            errors["username"] = [_("A provider with an API needs the API login.")]
-        if not password_known:
-            errors["password"] = [_("A provider with an API needs the API password.")]
-    elif values.get("mode") == "email" and not values.get("request_email"):
-        errors["request_email"] = [_("Requests are e-mailed: give the address they go to.")]
-    try:
-        parse_mx_hosts(values.get("mx_hosts", ""))
-        filter_hosts(mx_hosts=values.get("mx_hosts", ""), addresses=values.get("mx_addresses", ""))
-    except MxSetInvalid as invalid:
-        field = "mx_hosts"
-        try:
-            parse_mx_hosts(values.get("mx_hosts", ""))
-            field = "mx_addresses"
-        except MxSetInvalid:
-            pass
-        errors[field] = [str(invalid)]
-    if errors:
-        raise ProviderInvalid(errors)
-
-
-def provider_save(
-    *,
-    actor: Actor,
-    values: dict[str, Any],
-    products: list[Any] | None = None,
-    password: str = "",
-    provider: MailFilterProvider | None = None,
-) -> MailFilterProvider:
-    """Create a provider or change one. An empty `password` keeps the stored one."""
-    values = {key: values[key] for key in PROVIDER_FIELDS if key in values}
-    _provider_check(values, password_known=bool(password or (provider and provider.password)))
-    same_name = MailFilterProvider.objects.filter(name=values.get("name", ""))
-    if provider is not None:
-        same_name = same_name.exclude(pk=provider.pk)
-    if same_name.exists():
-        raise ProviderInvalid({"name": [_("There is already a provider with this name.")]})
-    with transaction.atomic():
-        if provider is None:
-            provider = MailFilterProvider(**values)
-            if password:
-                provider.password = password
-            provider.save()
-            changes = {key: [None, str(value)] for key, value in values.items()}
-            action = "mail_filter_provider.create"
-        else:
-            provider = MailFilterProvider.objects.select_for_update().get(pk=provider.pk)
-            changes = apply_changes(provider, values)
-            if password:
-                apply_changes(provider, {"password": password})
-                changes["password"] = ["••••", "••••"]  # the audit trail never holds secrets
-            provider.save()
-            action = "mail_filter_provider.update"
-        if products is not None:
-            before = sorted(str(product) for product in provider.products.all())
-            provider.products.set(products)
-            after = sorted(str(product) for product in products)
-            if before != after:
-                changes["products"] = [before, after]
-        if changes:
-            audit_record(actor=actor, action=action, obj=provider, changes=changes)
-    return provider

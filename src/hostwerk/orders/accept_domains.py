@@ -14,16 +14,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor
-from hostwerk.domains.actions import (
-    DomainRefused,
+from hostwerk.domains.common import DomainRefused, domain_fresh
+from hostwerk.domains.models import Domain, DomainStatus, Registrar
+from hostwerk.domains.registration import (
     domain_accept_without_registration,
     domain_for_order_item,
-    domain_fresh,
     domain_register,
-    domain_transfer,
     tld_for,
 )
-from hostwerk.domains.models import Domain, DomainStatus, Registrar
+from hostwerk.domains.transfer import domain_transfer
 from hostwerk.orders.handlers import (
     AcceptFailed,
     ItemHandler,

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
-from hostwerk.domains.actions import DomainRefused, domain_nameservers_update
+from hostwerk.domains.actions import domain_nameservers_update
+from hostwerk.domains.common import DomainRefused
 from hostwerk.domains.forms import NameserversForm
 from hostwerk.domains.tld_rules import tld_rule
 from hostwerk.portal.decorators import client_required

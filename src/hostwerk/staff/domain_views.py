@@ -10,14 +10,12 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
-from hostwerk.domains.actions import (
-    DomainRefused,
-    domain_nameservers_update,
-    domain_renew,
-    domain_sync,
-)
+from hostwerk.domains.actions import domain_nameservers_update
+from hostwerk.domains.common import DomainRefused
 from hostwerk.domains.forms import DomainFilterForm, NameserversForm, RenewForm, TransferForm
 from hostwerk.domains.models import Domain
+from hostwerk.domains.renewal import domain_renew
+from hostwerk.domains.sync import domain_sync
 from hostwerk.domains.tld_rules import tld_rule
 from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
 from hostwerk.staff.bulk_views import DOMAIN_BULK_ACTIONS

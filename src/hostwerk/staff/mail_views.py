@@ -13,7 +13,7 @@ from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.dns.models import Zone
-from hostwerk.mail import actions, filtering, queries
+from hostwerk.mail import actions, filtering, providers, queries
 from hostwerk.mail.forms import (
     ConfirmAnywayForm,
     ConfirmNoteForm,
@@ -408,7 +408,7 @@ def mail_provider_list(request: HttpRequest) -> HttpResponse:
 
 def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
     if provider is not None:
-        initial = {field: getattr(provider, field) for field in actions.PROVIDER_FIELDS} | {
+        initial = {field: getattr(provider, field) for field in providers.PROVIDER_FIELDS} | {
             "products": list(provider.products.all())
         }
     else:
@@ -428,14 +428,14 @@ def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
         products = list(values.pop("products"))
         password = values.pop("password")
         try:
-            saved = actions.provider_save(
+            saved = providers.provider_save(
                 actor=request.actor,
                 values=values,
                 products=products,
                 password=password,
                 provider=provider,
             )
-        except actions.ProviderInvalid as invalid:
+        except providers.ProviderInvalid as invalid:
             errors_beside_fields(form, invalid.errors)
         else:
             messages.success(request, _("Provider %(name)s is saved.") % {"name": saved.name})

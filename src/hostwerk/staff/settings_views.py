@@ -32,11 +32,7 @@ from hostwerk.catalog.models import Product, ProductGroup, Tld
 from hostwerk.core.pages import paginate
 from hostwerk.core.redirects import next_target, next_value
 from hostwerk.domains import queries as domain_queries
-from hostwerk.domains.actions import (
-    registrar_connection_test,
-    registrar_create,
-    registrar_update,
-)
+from hostwerk.domains.actions import registrar_connection_test, registrar_create, registrar_update
 from hostwerk.domains.forms import RegistrarForm
 from hostwerk.domains.models import Registrar
 from hostwerk.provisioning import queries as provisioning_queries

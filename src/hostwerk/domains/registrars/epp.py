@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,8 @@ from hostwerk.integrations.epp import (
 )
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
     from hostwerk.domains.models import Domain, Registrar
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,174 @@ COMMAND_LABELS = {
     "poll": gettext_lazy("message queue request"),
     "ack": gettext_lazy("message acknowledgement"),
 }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One rule of REFUSALS: which registry errors it explains, how, and where staff fix it."""
+
+    error: type[EppError]
+    message: StrPromise
+    fix: str
+    refusal: type[RegistrarRefused] = RegistrarRefused
+    words: tuple[str, ...] = ()  # any of them in the registry's reason (lower case); () for all
+    code: int | None = None  # only this result code
+    command: str | None = None  # only for this command
+
+    def fits(self, error: EppError, command: str, reason: str) -> bool:
+        lowered = reason.lower()
+        return (
+            isinstance(error, self.error)
+            and (not self.words or any(word in lowered for word in self.words))
+            and (self.code is None or error.code == self.code)
+            and (self.command is None or command == self.command)
+        )
+
+
+# First match wins: the narrower rule of an error class comes before its general one.
+REFUSALS = (
+    Refusal(
+        EppAuthenticationError,
+        gettext_lazy(
+            "The registry refused the login of registrar %(registrar)s: check its login "
+            "and password in the registrar settings."
+        ),
+        FIX_REGISTRAR_SETTINGS,
+    ),
+    Refusal(
+        EppPolicyError,
+        gettext_lazy(
+            "SIDN refuses the owner contact without a legal form: set the owner's legal "
+            "form (and for a company its chamber of commerce number) on the client's "
+            "profile. The registry said: %(reason)s"
+        ),
+        FIX_CLIENT_PROFILE,
+        words=("legal form", "legalform"),
+    ),
+    Refusal(
+        EppPolicyError,
+        gettext_lazy(
+            "The registry's name-server check for %(name)s failed: %(reason)s. The zone "
+            "must be published on our name servers before the registration; check the "
+            "zone, then try again."
+        ),
+        FIX_ZONE,
+        words=("nameserver check",),
+    ),
+    Refusal(
+        EppParameterError,
+        gettext_lazy(
+            "The registry refuses the owner's phone number (%(reason)s). Correct it on the "
+            "client's profile, with country code, like +31 20 123 4567."
+        ),
+        FIX_CLIENT_PROFILE,
+        words=("voice", "fax"),
+    ),
+    Refusal(
+        EppParameterError,
+        gettext_lazy(
+            "The registry refuses the owner's e-mail address (%(reason)s): correct it on the client's profile."
+        ),
+        FIX_CLIENT_PROFILE,
+        words=("e-mail", "email"),
+    ),
+    Refusal(
+        EppParameterError,
+        gettext_lazy(
+            "The registry refuses the owner's country (%(reason)s): correct it on the client's profile."
+        ),
+        FIX_CLIENT_PROFILE,
+        words=("country",),
+    ),
+    Refusal(
+        EppValueRangeError,
+        gettext_lazy("The registry does not accept this period for %(name)s: %(reason)s."),
+        FIX_DOMAIN,
+        words=("period",),
+    ),
+    Refusal(
+        EppObjectExists,
+        gettext_lazy(
+            "%(name)s is already registered. If it belongs to the client, order a "
+            "transfer with the auth code from the current registrar instead."
+        ),
+        FIX_DOMAIN,
+        refusal=DomainExists,
+    ),
+    Refusal(
+        EppObjectNotFound,
+        gettext_lazy("The registry does not know %(name)s (%(reason)s)."),
+        FIX_DOMAIN,
+        refusal=ObjectMissing,
+    ),
+    Refusal(
+        EppAuthorizationError,
+        gettext_lazy(
+            "The auth code for %(name)s is wrong. Ask the owner for the current code at "
+            "their registrar and enter it on the domain page."
+        ),
+        FIX_DOMAIN,
+        refusal=AuthCodeWrong,
+        code=2202,
+    ),
+    Refusal(
+        EppAuthorizationError,
+        gettext_lazy(
+            "%(name)s is held by another registrar account, so registrar %(registrar)s may "
+            "not change it (%(reason)s)."
+        ),
+        FIX_DOMAIN,
+    ),
+    Refusal(
+        EppStatusProhibits,
+        gettext_lazy("A transfer of %(name)s is already pending at the registry."),
+        FIX_DOMAIN,
+        code=2300,
+    ),
+    Refusal(
+        EppStatusProhibits,
+        gettext_lazy(
+            "%(name)s cannot be transferred now (%(reason)s). If it is locked, ask the "
+            "owner to unlock it at the current registrar, then try again."
+        ),
+        FIX_DOMAIN,
+        command="transfer",
+    ),
+    Refusal(
+        EppStatusProhibits,
+        gettext_lazy(
+            "The status of %(name)s at the registry does not allow the %(command)s (%(reason)s)."
+        ),
+        FIX_DOMAIN,
+    ),
+    Refusal(
+        EppUnimplemented,
+        gettext_lazy(
+            "The registry does not renew %(name)s on request: it renews automatically "
+            "until the domain is cancelled."
+        ),
+        FIX_DOMAIN,
+        refusal=CommandNotOffered,
+        command="renew",
+    ),
+    Refusal(
+        EppUnimplemented,
+        gettext_lazy("The registry does not offer the %(command)s (%(reason)s)."),
+        FIX_DOMAIN,
+        refusal=CommandNotOffered,
+    ),
+    Refusal(
+        EppBillingFailure,
+        gettext_lazy(
+            "The registry refused the %(command)s for %(name)s for billing reasons: top "
+            "up the account of registrar %(registrar)s."
+        ),
+        FIX_REGISTRAR_SETTINGS,
+    ),
+)
+REFUSED_OTHERWISE = gettext_lazy(
+    "The registry refused the %(command)s for %(name)s: %(code)s %(message)s (%(reason)s)."
+)
 
 
 def _transfer_result(status: TransferStatus) -> TransferResult:
@@ -185,8 +356,8 @@ class EppRegistrar(RegistrarClient):
             raise self._refusal(error, command, name) from error
 
     def _refusal(self, error: EppError, command: str, name: str) -> RegistrarRefused:
+        """The registry's refusal as staff should read it: the first rule of REFUSALS that fits."""
         reason = error.reason or error.message
-        lowered = reason.lower()
         values = {
             "registrar": self.registrar.name,
             "command": COMMAND_LABELS.get(command, command),
@@ -195,168 +366,13 @@ class EppRegistrar(RegistrarClient):
             "code": error.code,
             "message": error.message,
         }
-        details = {"registry_code": error.code, "reason": reason}
-        if isinstance(error, EppAuthenticationError):
+        rule = next((rule for rule in REFUSALS if rule.fits(error, command, reason)), None)
+        if rule is None:
             return RegistrarRefused(
-                _(
-                    "The registry refused the login of registrar %(registrar)s: check its login "
-                    "and password in the registrar settings."
-                )
-                % values,
-                fix=FIX_REGISTRAR_SETTINGS,
-                **details,
+                REFUSED_OTHERWISE % values, registry_code=error.code, reason=reason
             )
-        if isinstance(error, EppPolicyError) and (
-            "legal form" in lowered or "legalform" in lowered
-        ):
-            return RegistrarRefused(
-                _(
-                    "SIDN refuses the owner contact without a legal form: set the owner's legal "
-                    "form (and for a company its chamber of commerce number) on the client's "
-                    "profile. The registry said: %(reason)s"
-                )
-                % values,
-                fix=FIX_CLIENT_PROFILE,
-                **details,
-            )
-        if isinstance(error, EppPolicyError) and "nameserver check" in lowered:
-            return RegistrarRefused(
-                _(
-                    "The registry's name-server check for %(name)s failed: %(reason)s. The zone "
-                    "must be published on our name servers before the registration; check the "
-                    "zone, then try again."
-                )
-                % values,
-                fix=FIX_ZONE,
-                **details,
-            )
-        if isinstance(error, EppParameterError) and ("voice" in lowered or "fax" in lowered):
-            return RegistrarRefused(
-                _(
-                    "The registry refuses the owner's phone number (%(reason)s). Correct it on the "
-                    "client's profile, with country code, like +31 20 123 4567."
-                )
-                % values,
-                fix=FIX_CLIENT_PROFILE,
-                **details,
-            )
-        if isinstance(error, EppParameterError) and ("e-mail" in lowered or "email" in lowered):
-            return RegistrarRefused(
-                _(
-                    "The registry refuses the owner's e-mail address (%(reason)s): correct it on the client's profile."
-                )
-                % values,
-                fix=FIX_CLIENT_PROFILE,
-                **details,
-            )
-        if isinstance(error, EppParameterError) and "country" in lowered:
-            return RegistrarRefused(
-                _(
-                    "The registry refuses the owner's country (%(reason)s): correct it on the client's profile."
-                )
-                % values,
-                fix=FIX_CLIENT_PROFILE,
-                **details,
-            )
-        if isinstance(error, EppValueRangeError) and "period" in lowered:
-            return RegistrarRefused(
-                _("The registry does not accept this period for %(name)s: %(reason)s.") % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppObjectExists):
-            return DomainExists(
-                _(
-                    "%(name)s is already registered. If it belongs to the client, order a "
-                    "transfer with the auth code from the current registrar instead."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppObjectNotFound):
-            return ObjectMissing(
-                _("The registry does not know %(name)s (%(reason)s).") % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppAuthorizationError) and error.code == 2202:
-            return AuthCodeWrong(
-                _(
-                    "The auth code for %(name)s is wrong. Ask the owner for the current code at "
-                    "their registrar and enter it on the domain page."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppAuthorizationError):
-            return RegistrarRefused(
-                _(
-                    "%(name)s is held by another registrar account, so registrar %(registrar)s may "
-                    "not change it (%(reason)s)."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppStatusProhibits) and error.code == 2300:
-            return RegistrarRefused(
-                _("A transfer of %(name)s is already pending at the registry.") % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppStatusProhibits) and command == "transfer":
-            return RegistrarRefused(
-                _(
-                    "%(name)s cannot be transferred now (%(reason)s). If it is locked, ask the "
-                    "owner to unlock it at the current registrar, then try again."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppStatusProhibits):
-            return RegistrarRefused(
-                _(
-                    "The status of %(name)s at the registry does not allow the %(command)s (%(reason)s)."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppUnimplemented) and command == "renew":
-            return CommandNotOffered(
-                _(
-                    "The registry does not renew %(name)s on request: it renews automatically "
-                    "until the domain is cancelled."
-                )
-                % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppUnimplemented):
-            return CommandNotOffered(
-                _("The registry does not offer the %(command)s (%(reason)s).") % values,
-                fix=FIX_DOMAIN,
-                **details,
-            )
-        if isinstance(error, EppBillingFailure):
-            return RegistrarRefused(
-                _(
-                    "The registry refused the %(command)s for %(name)s for billing reasons: top "
-                    "up the account of registrar %(registrar)s."
-                )
-                % values,
-                fix=FIX_REGISTRAR_SETTINGS,
-                **details,
-            )
-        return RegistrarRefused(
-            _(
-                "The registry refused the %(command)s for %(name)s: %(code)s %(message)s (%(reason)s)."
-            )
-            % values,
-            **details,
+        return rule.refusal(
+            rule.message % values, fix=rule.fix, registry_code=error.code, reason=reason
         )
 
     # -- commands -------------------------------------------------------------------------------

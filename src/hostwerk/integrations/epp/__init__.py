@@ -1,6 +1,6 @@
 """EPP registrar client (RFC 5730-5734 over TLS) with SIDN's .nl extension; no Django here."""
 
-from hostwerk.integrations.epp.client import EppClient, new_client_transaction_id
+from hostwerk.integrations.epp.client import EppClient
 from hostwerk.integrations.epp.data import (
     Availability,
     CommandResult,
@@ -39,6 +39,7 @@ from hostwerk.integrations.epp.errors import (
     EppUnimplemented,
     EppValueRangeError,
 )
+from hostwerk.integrations.epp.session import new_client_transaction_id
 
 __all__ = [
     "Availability",

@@ -20,12 +20,8 @@ from hostwerk.core.xml import UnsafeXmlError, parse_xml
 from hostwerk.integrations.epp import namespaces
 from hostwerk.integrations.epp.framing import FrameReader, FramingError, encode_frame
 from hostwerk.sandbox.epp.certificates import generate_self_signed
-from hostwerk.sandbox.epp.commands import (
-    CommandProcessor,
-    ParsedCommand,
-    SessionState,
-    parse_command,
-)
+from hostwerk.sandbox.epp.command_base import ParsedCommand, SessionState, parse_command
+from hostwerk.sandbox.epp.commands import CommandProcessor
 from hostwerk.sandbox.epp.protocol import Reply, greeting, q, response
 from hostwerk.sandbox.epp.state import (
     DEFAULT_TRANSFER_APPROVE_AFTER,
