@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from hostwerk.core.models import AuditEvent, BulkItem
-from hostwerk.domains.actions import domain_register
 from hostwerk.domains.models import Domain
+from hostwerk.domains.registration import domain_register
 from tests.domains.factories import DomainFactory
 from tests.domains.test_actions import new_domain
 from tests.support.tasks import queued_task_paths, run_queued_tasks

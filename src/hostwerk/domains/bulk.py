@@ -9,8 +9,8 @@ from django.urls import reverse
 from hostwerk.core.audit import Actor
 from hostwerk.core.bulk import BulkTarget, bulk_item_actor, bulk_item_carry_out, bulk_run_start
 from hostwerk.core.models import BulkAction, BulkItem, BulkRun
-from hostwerk.domains.actions import domain_sync
 from hostwerk.domains.models import Domain
+from hostwerk.domains.sync import domain_sync
 
 
 @transaction.atomic
