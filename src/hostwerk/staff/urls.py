@@ -1,13 +1,15 @@
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
-from hostwerk.accounts.views import login_view
+from hostwerk.accounts.views import login_code, login_view, two_factor
 from hostwerk.staff import drift_views, import_views, order_views, service_views, views
 
 app_name = "staff"
 
 urlpatterns = [
     path("login/", never_cache(login_view), {"staff_area": True}, name="login"),
+    path("login/code/", never_cache(login_code), name="login_code"),
+    path("account/two-factor/", never_cache(two_factor), name="two_factor"),
     path("", views.dashboard, name="dashboard"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create_view, name="client_create"),
