@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hostwerk.accounts.middleware.UserLanguageMiddleware",
+    "hostwerk.accounts.middleware.StaffTwoFactorMiddleware",
     "hostwerk.accounts.middleware.ImpersonationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -196,6 +197,9 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 # Failed logins per e-mail address within the window before further attempts are refused.
 LOGIN_FAILURE_LIMIT = env_int("HOSTWERK_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("HOSTWERK_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Staff logins need a second step (an authenticator code); staff without one must set it up first.
+# Staff who set it up always get the second step, whatever this says. API tokens are not affected.
+HOSTWERK_STAFF_2FA = env_bool("HOSTWERK_STAFF_2FA", default=PRODUCTION)
 # How long the one-time links to set a password work: invitations of new logins, and resets.
 HOSTWERK_INVITATION_LINK_HOURS = env_int("HOSTWERK_INVITATION_LINK_HOURS", 24 * 7)
 HOSTWERK_PASSWORD_RESET_LINK_HOURS = env_int("HOSTWERK_PASSWORD_RESET_LINK_HOURS", 2)

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hostwerk.accounts.models import ClientAccess, LoginLink, LoginLinkPurpose, User
-from hostwerk.accounts.throttle import login_failures_clear
+from hostwerk.accounts.models import ClientAccess, LoginLink, LoginLinkPurpose, RecoveryCode, User
+from hostwerk.accounts.throttle import login_blocked, login_failure_record, login_failures_clear
 from hostwerk.clients.actions import client_create
 from hostwerk.clients.models import Client, ClientStatus
+from hostwerk.core import clock
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.models import ActorKind
@@ -268,3 +269,151 @@ def password_set_with_link(*, token: str, password: str, ip_address: str | None)
         data={"purpose": link.purpose},
     )
     return user
+
+
+# Staff two-factor login: TOTP (RFC 6238, 30-second steps, 6 digits) and one-time recovery codes.
+
+TOTP_STEP_SECONDS = 30
+RECOVERY_CODE_COUNT = 10
+TWO_FACTOR_ISSUER = "Hostwerk"
+
+
+def _two_factor_throttle_key(user: User) -> str:
+    # Failed codes are counted in the login-failure table under a key no e-mail address can have.
+    return f"2fa:{user.pk}"
+
+
+def _recovery_hash(code: str) -> str:
+    normal = "".join(ch for ch in code.lower() if ch.isalnum())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _totp(secret: str):
+    import pyotp
+
+    return pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+
+
+def two_factor_uri(*, user: User) -> str:
+    """The otpauth:// URI an authenticator app reads (as text or as QR code)."""
+    return _totp(user.totp_secret).provisioning_uri(name=user.email, issuer_name=TWO_FACTOR_ISSUER)
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user: User) -> User:
+    """A new secret for a staff login that has no confirmed two-factor login yet (idempotent)."""
+    import pyotp
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.totp_confirmed_at is None and not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        user.save(update_fields=["totp_secret"])
+    return user
+
+
+def _matching_step(user: User, code: str) -> int | None:
+    """The time step `code` is right for (now, or one step either side for clock drift)."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6) or not user.totp_secret:
+        return None
+    totp = _totp(user.totp_secret)
+    current = totp.timecode(clock.now())
+    for step in (current, current - 1, current + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+class TwoFactorRefused(HostwerkError):
+    """The code is not right (or throttled); the message says which, for the form."""
+
+
+def _refuse(*, user: User, ip_address: str | None, reason: str) -> None:
+    login_failure_record(email=_two_factor_throttle_key(user), ip_address=ip_address)
+    audit_record(
+        actor=Actor.for_user(user, ip_address=ip_address),
+        action="user.two_factor_failed",
+        obj=user,
+        data={"reason": reason},
+    )
+
+
+def _check_throttle(user: User) -> None:
+    if login_blocked(_two_factor_throttle_key(user)):
+        raise TwoFactorRefused(
+            _("Too many wrong codes. Wait %(minutes)s minutes and try again.")
+            % {"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES}
+        )
+
+
+def two_factor_confirm(*, user: User, code: str, ip_address: str | None) -> list[str]:
+    """Confirm enrolment with a first code; returns the recovery codes (shown once only)."""
+    _check_throttle(user)
+    user = User.objects.get(pk=user.pk)
+    if user.totp_confirmed_at is not None:
+        raise TwoFactorRefused(_("Two-factor login is already on for this login."))
+    step = _matching_step(user, code)
+    if step is None:
+        with transaction.atomic():
+            _refuse(user=user, ip_address=ip_address, reason="enrolment code")
+        raise TwoFactorRefused(_("This code is not right. Enter the code the app shows now."))
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _i in range(RECOVERY_CODE_COUNT)]
+    with transaction.atomic():
+        user.totp_confirmed_at = clock.now()
+        user.totp_last_step = step
+        user.save(update_fields=["totp_confirmed_at", "totp_last_step"])
+        user.recovery_codes.all().delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(user=user, code_hash=_recovery_hash(code)) for code in codes
+        )
+        login_failures_clear(email=_two_factor_throttle_key(user))
+        audit_record(
+            actor=Actor.for_user(user, ip_address=ip_address),
+            action="user.two_factor_enrol",
+            obj=user,
+            data={"recovery_codes": len(codes)},
+        )
+    return codes
+
+
+def two_factor_verify(*, user: User, code: str, ip_address: str | None) -> str:
+    """The second login step: a current authenticator code or an unused recovery code.
+
+    Returns "totp" or "recovery_code"; raises TwoFactorRefused otherwise. Each works once.
+    """
+    _check_throttle(user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.totp_confirmed_at is None:
+            raise TwoFactorRefused(_("Two-factor login is not set up for this login."))
+        actor = Actor.for_user(user, ip_address=ip_address)
+        step = _matching_step(user, code)
+        if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
+            user.totp_last_step = step
+            user.save(update_fields=["totp_last_step"])
+            login_failures_clear(email=_two_factor_throttle_key(user))
+            audit_record(actor=actor, action="user.two_factor_login", obj=user)
+            return "totp"
+        recovery = (
+            user.recovery_codes.filter(code_hash=_recovery_hash(code), used_at__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if step is None and recovery is not None:
+            recovery.used_at = clock.now()
+            recovery.save(update_fields=["used_at"])
+            login_failures_clear(email=_two_factor_throttle_key(user))
+            left = user.recovery_codes.filter(used_at__isnull=True).count()
+            audit_record(
+                actor=actor,
+                action="user.two_factor_recovery_code_used",
+                obj=user,
+                data={"recovery_codes_left": left},
+            )
+            return "recovery_code"
+        _refuse(
+            user=user,
+            ip_address=ip_address,
+            reason="code used before" if step is not None else "wrong code",
+        )
+    raise TwoFactorRefused(_("This code is not right. Enter the code the app shows now."))

@@ -136,3 +136,17 @@ class StaffClientCreateForm(StaffClientForm):
         data = super().clean()
         _check_invite(self, data)
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second login step (or the confirmation of a new authenticator)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -12,6 +15,47 @@ from hostwerk.clients.models import Client, ClientStatus
 
 # While impersonating, nothing of the staff side is reachable: the staff member works as the client.
 STAFF_ONLY_PREFIXES = ("/staff/", "/django-admin/")
+
+# Set in the session once a staff login gave its second factor (the user's pk).
+TWO_FACTOR_SESSION_KEY = "hostwerk_two_factor_user"
+
+
+def two_factor_needed(user) -> bool:
+    """Whether this login must give an authenticator code (or set one up) before going on."""
+    return bool(user.is_staff and (user.totp_confirmed_at or settings.HOSTWERK_STAFF_2FA))
+
+
+def two_factor_done(request: HttpRequest) -> bool:
+    return request.session.get(TWO_FACTOR_SESSION_KEY) == request.user.pk
+
+
+class StaffTwoFactorMiddleware:
+    """A staff session without its second factor reaches only the code step, enrolment, logout.
+
+    The API authenticates by token, not by session, and is not affected.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and two_factor_needed(user)
+            and not two_factor_done(request)
+            and not request.path.startswith(("/api/", settings.STATIC_URL or "/static/"))
+        ):
+            allowed = {
+                reverse("staff:login_code"),
+                reverse("staff:two_factor"),
+                reverse("logout"),
+                reverse("language_switch"),
+            }
+            if request.path not in allowed:
+                target = "staff:login_code" if user.totp_confirmed_at else "staff:two_factor"
+                return redirect_to_login(request.get_full_path(), reverse(target))
+        return self.get_response(request)
 
 
 class UserLanguageMiddleware:

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.core.fields import EncryptedTextField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -77,6 +79,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Staff two-factor login (TOTP): the secret is encrypted at rest; it counts once confirmed.
+    totp_secret = EncryptedTextField(_("authenticator secret"), blank=True, default="")
+    totp_confirmed_at = models.DateTimeField(_("two-factor login since"), null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code works once.
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -108,6 +115,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_staff:
             return frozenset(ClientArea.values)
         return CLIENT_ACCESS_AREAS.get(self.client_access, frozenset())
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def has_password_set(self) -> bool:
@@ -174,3 +185,20 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} for {self.user.email}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for a staff login whose authenticator is lost. Only a SHA-256 hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        indexes = [models.Index(fields=["user", "code_hash"], name="recovery_code_user_hash")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user.email}"

@@ -10,20 +10,30 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from hostwerk.accounts.actions import (
     LoginLinkInvalid,
+    TwoFactorRefused,
     login_link_valid,
     password_reset_request,
     password_set_with_link,
+    two_factor_confirm,
+    two_factor_enrolment_start,
+    two_factor_uri,
+    two_factor_verify,
     user_set_language,
 )
-from hostwerk.accounts.forms import LoginForm, PasswordForgotForm
+from hostwerk.accounts.forms import LoginForm, PasswordForgotForm, TwoFactorCodeForm
 from hostwerk.accounts.impersonation import client_ip
+from hostwerk.accounts.middleware import (
+    TWO_FACTOR_SESSION_KEY,
+    two_factor_done,
+    two_factor_needed,
+)
 from hostwerk.accounts.models import LoginLinkPurpose
 
 
@@ -46,11 +56,119 @@ def login_view(request: HttpRequest, *, staff_area: bool) -> HttpResponse:
         login(request, form.user)
         translation.activate(form.user.language)
         fallback = reverse("staff:dashboard") if form.user.is_staff else home
-        response = redirect(_safe_next(request, fallback))
+        target = _safe_next(request, fallback)
+        if two_factor_needed(form.user):
+            # The password was right; the session counts once the second step is done too.
+            step = "staff:login_code" if form.user.has_two_factor else "staff:two_factor"
+            target = f"{reverse(step)}?{urlencode({'next': target})}"
+        response = redirect(target)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.user.language, samesite="Lax")
         return response
     template = "staff/login.html" if staff_area else "portal/login.html"
     return render(request, template, {"form": form, "next": request.GET.get("next", "")})
+
+
+def _two_factor_login(request: HttpRequest) -> HttpResponse | None:
+    """The start of both two-factor pages: only a staff login that has just given its password."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("staff:login")
+    if not user.is_staff:
+        return redirect("portal:dashboard")
+    return None
+
+
+@sensitive_post_parameters("code")
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Second login step for staff with two-factor login: an authenticator or recovery code."""
+    refused = _two_factor_login(request)
+    if refused is not None:
+        return refused
+    user = request.user
+    if not user.has_two_factor:
+        return redirect("staff:two_factor")
+    target = _safe_next(request, reverse("staff:dashboard"))
+    if two_factor_done(request):
+        return redirect(target)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            how = two_factor_verify(
+                user=user, code=form.cleaned_data["code"], ip_address=client_ip(request)
+            )
+        except TwoFactorRefused as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.cycle_key()
+            request.session[TWO_FACTOR_SESSION_KEY] = user.pk
+            if how == "recovery_code":
+                left = user.recovery_codes.filter(used_at__isnull=True).count()
+                messages.warning(
+                    request,
+                    _(
+                        "You logged in with a recovery code; %(left)s are left. "
+                        "Each works only once."
+                    )
+                    % {"left": left},
+                )
+            return redirect(target)
+    return render(
+        request,
+        "staff/login_code.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+def _qr_svg(data: str) -> str:
+    import segno
+
+    # Rendered here (no outside service sees the secret); inline SVG, without XML declaration.
+    return segno.make(data, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+
+
+@sensitive_post_parameters("code")
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up two-factor login: scan the QR code (or type the URI), confirm with a code,
+    and get the recovery codes, shown this once."""
+    refused = _two_factor_login(request)
+    if refused is not None:
+        return refused
+    user = request.user
+    target = _safe_next(request, reverse("staff:dashboard"))
+    if user.has_two_factor:
+        if not two_factor_done(request):
+            return redirect(f"{reverse('staff:login_code')}?{urlencode({'next': target})}")
+        return render(request, "staff/two_factor.html", {"enrolled": True, "user": user})
+    user = two_factor_enrolment_start(user=user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor_confirm(
+                user=user, code=form.cleaned_data["code"], ip_address=client_ip(request)
+            )
+        except TwoFactorRefused as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.cycle_key()
+            request.session[TWO_FACTOR_SESSION_KEY] = user.pk
+            return render(
+                request,
+                "staff/two_factor.html",
+                {"recovery_codes": codes, "next": target, "user": user},
+            )
+    uri = two_factor_uri(user=user)
+    return render(
+        request,
+        "staff/two_factor.html",
+        {
+            "form": form,
+            "otpauth_uri": uri,
+            "secret": user.totp_secret,
+            "qr_svg": _qr_svg(uri),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "required": two_factor_needed(user),
+        },
+    )
 
 
 @require_POST

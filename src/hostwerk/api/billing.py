@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
+from hostwerk.api.pagination import Pages
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
@@ -157,7 +158,7 @@ def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
 
 
 @router.get("", response=list[InvoiceOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_invoices(
     request: HttpRequest,
     status: InvoiceStatus | None = None,

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hostwerk.api.auth import require_staff
+from hostwerk.api.pagination import Pages
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.provisioning.models import Server
 
@@ -76,7 +77,7 @@ class ServerOut(Schema):
 
 
 @router.get("/products", response=list[ProductOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_products(request: HttpRequest):
     products = Product.objects.prefetch_related("prices").order_by("sort_order", "id")
     if not request.user.is_staff:
@@ -85,7 +86,7 @@ def list_products(request: HttpRequest):
 
 
 @router.get("/tlds", response=list[TldOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_tlds(request: HttpRequest):
     tlds = Tld.objects.select_related("registrar").prefetch_related("prices").order_by("name")
     if not request.user.is_staff:
@@ -94,7 +95,7 @@ def list_tlds(request: HttpRequest):
 
 
 @router.get("/servers", response=list[ServerOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_servers(request: HttpRequest):
     require_staff(request)
     return Server.objects.select_related("group").order_by("name")

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.actions import (
@@ -21,6 +21,7 @@ from hostwerk.accounts.models import ClientAccess, ClientArea, LoginLinkPurpose,
 from hostwerk.accounts.queries import client_users
 from hostwerk.api.auth import require_staff
 from hostwerk.api.errors import field_error, form_errors
+from hostwerk.api.pagination import Pages
 from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import (
     CONTACT_FIELDS,
@@ -110,7 +111,7 @@ def client_for_request(request: HttpRequest, client_id: int) -> Client:
 
 
 @router.get("", response=list[ClientOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_clients(request: HttpRequest, q: str = ""):
     return client_search(query=q).filter(pk__in=clients_visible(request).values("pk"))
 
@@ -198,7 +199,7 @@ def _client_for_logins(request: HttpRequest, client_id: int) -> Client:
 
 
 @router.get("/{client_id}/users", response=list[ClientUserOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_client_users(request: HttpRequest, client_id: int):
     return client_users(client=_client_for_logins(request, client_id))
 

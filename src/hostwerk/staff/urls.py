@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
-from hostwerk.accounts.views import login_view
+from hostwerk.accounts.views import login_code, login_view, two_factor
 from hostwerk.staff import (
     bulk_views,
     drift_views,
@@ -16,6 +16,8 @@ app_name = "staff"
 
 urlpatterns = [
     path("login/", never_cache(login_view), {"staff_area": True}, name="login"),
+    path("login/code/", never_cache(login_code), name="login_code"),
+    path("account/two-factor/", never_cache(two_factor), name="two_factor"),
     path("", views.dashboard, name="dashboard"),
     path("search/", search_views.search_view, name="search"),
     path("bulk/<str:kind>/", bulk_views.bulk_start, name="bulk_start"),
