@@ -1,18 +1,19 @@
 """API: DNS zones and records. Staff tokens reach every zone; client tokens only their own (404)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.errors import field_error
+from hostwerk.api.schemas import Pages
 from hostwerk.core.domain_names import DomainNameError
 from hostwerk.dns import actions, queries
 from hostwerk.dns.models import Record, Zone
@@ -119,7 +120,7 @@ def _invalid(invalid: RecordInvalid) -> ValidationError:
 
 
 @router.get("/zones", response=list[ZoneSummaryOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_zones(request: HttpRequest, q: str = ""):
     zones = _visible(request)
     if q:

@@ -1,17 +1,18 @@
 """API: domains. Client tokens read their own; staff tokens see all and run renew, sync and
 name-server changes."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
+from hostwerk.api.schemas import Pages
 from hostwerk.domains import queries
 from hostwerk.domains.actions import (
     DomainRefused,
@@ -76,7 +77,7 @@ def _refused(refused: DomainRefused) -> HttpError:
 
 
 @router.get("", response=list[DomainOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_domains(request: HttpRequest, status: str = "", q: str = "", expiring: bool = False):
     """Domains, by name; `expiring` lists active ones expiring within 30 days, soonest first."""
     return queries.domain_search(

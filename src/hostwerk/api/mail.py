@@ -1,7 +1,7 @@
 """API: mailboxes (R9) and mail filtering (R8). Staff tokens reach everything; client tokens only
 their own client's mailboxes and filters (others: 404). Confirming a filter is for staff."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from datetime import datetime
 
@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
+from hostwerk.api.schemas import Pages
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.models import Mailbox, MailFilter
 from hostwerk.provisioning.models import Service
@@ -81,7 +82,7 @@ def _filters(request: HttpRequest):
 
 
 @router.get("/mailboxes", response=list[MailboxOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_mailboxes(request: HttpRequest, q: str = "", spam_filter: str = ""):
     mailboxes = _mailboxes(request)
     if q:
@@ -123,7 +124,7 @@ def get_mailbox(request: HttpRequest, mailbox_id: int) -> Mailbox:
 
 
 @router.get("/mail-filters", response=list[MailFilterOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_mail_filters(request: HttpRequest, status: str = ""):
     filters = _filters(request)
     return filters.filter(status=status) if status else filters

@@ -1,6 +1,6 @@
 """API: orders. Staff tokens see and place every client's orders; client tokens only their own."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from decimal import Decimal
 from typing import Literal
@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.clients import client_for_request
+from hostwerk.api.schemas import Pages
 from hostwerk.orders.acceptance import (
     AcceptFailed,
     PlanInvalid,
@@ -175,7 +176,7 @@ def place_order(request: HttpRequest, payload: OrderIn):
 
 
 @router.get("", response=list[OrderSummaryOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_orders(
     request: HttpRequest, status: str = "", channel: str = "", client_id: int | None = None
 ):

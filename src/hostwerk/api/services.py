@@ -1,6 +1,6 @@
 """API: services. Staff tokens see all and may run lifecycle actions; client tokens read their own."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 import datetime
 from decimal import Decimal
@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
+from hostwerk.api.schemas import Pages
 from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
 from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
 from hostwerk.core.errors import HostwerkError
@@ -94,7 +95,7 @@ def services_visible(request: HttpRequest):
 
 
 @router.get("", response=list[ServiceOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_services(request: HttpRequest, status: str = "", q: str = ""):
     services = service_search(query=q, status=status)
     return services if request.user.is_staff else services.filter(client=request.client)
