@@ -23,7 +23,7 @@ from hostwerk.accounts.models import ClientAccess, ClientArea, LoginLinkPurpose,
 from hostwerk.accounts.queries import client_users
 from hostwerk.api.auth import require_staff
 from hostwerk.api.errors import field_error, form_errors
-from hostwerk.api.schemas import ClientId, Pages, SearchQuery, UserId
+from hostwerk.api.schemas import ClientId, Pages, SearchQuery, UserId, blank_or
 from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import (
     CONTACT_FIELDS,
@@ -56,7 +56,7 @@ D = {
     "status": "Whether the client may order and log in.",
 }
 Language = Literal["nl", "en"]
-LegalFormOrBlank = LegalForm | Literal[""]
+LegalFormOrBlank = blank_or(LegalForm)
 
 
 class ClientIn(Schema):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+from django.db import models
 from ninja import Field, Path, Query, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -50,3 +51,9 @@ RecordId = Annotated[int, Path(description="The record's id.")]
 ZoneName = Annotated[str, Path(description="The zone's domain name, e.g. example.nl.")]
 MailDomain = Annotated[str, Path(description="The filtered domain name, e.g. example.nl.")]
 SearchQuery = Annotated[str, Query(description="Search text; empty: everything.")]
+
+
+def blank_or(choices: type[models.TextChoices]) -> Any:
+    """The values of `choices` or "" (not given), as one enumeration: a wrong value gets a
+    single 422 naming the field and listing the values."""
+    return Literal[(*choices.values, "")]
