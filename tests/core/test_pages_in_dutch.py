@@ -190,3 +190,20 @@ def test_the_scan_sees_english_text():
     parser = _Text()
     parser.feed("<p>Nothing recorded yet.</p><code>Nothing recorded yet.</code>")
     assert [part for part in parser.parts if part in short] == ["Nothing recorded yet."]
+
+
+@pytest.mark.django_db
+def test_password_rules_speak_dutch():
+    """The password validators' messages come from Django's own Dutch catalogue."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        validate_password("12345")
+    messages = refused.value.messages
+    assert messages == [
+        "Dit wachtwoord is te kort. De minimale lengte is 8 tekens.",
+        "Dit wachtwoord is te algemeen.",
+        "Dit wachtwoord bevat alleen cijfers.",
+    ]
