@@ -119,3 +119,39 @@ def test_an_api_order_carries_its_payment_method_to_the_invoice(staff_api, clien
     assert refused.status_code == 422
     assert any(d["loc"][-1] == "payment_method" for d in refused.json()["detail"])
     assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cycle_without_a_price_is_refused_with_the_api_values(staff_api, client_a, hosting):
+    response = staff_api.post(
+        "/orders",
+        {
+            "client_id": client_a.pk,
+            "items": [
+                {"product_id": hosting.pk, "domain": "bakkerij.nl", "billing_cycle": "quarterly"}
+            ],
+        },
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "items", 0, "billing_cycle"]
+    # The values the API takes, not the labels of the web pages ("per kwartaal", "jaarlijks").
+    assert "quarterly" in error["msg"]
+    assert "monthly, annually" in error["msg"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_cycle_is_422_listing_the_values(staff_api, client_a, hosting):
+    response = staff_api.post(
+        "/orders",
+        {
+            "client_id": client_a.pk,
+            "items": [
+                {"product_id": hosting.pk, "domain": "bakkerij.nl", "billing_cycle": "yearly"}
+            ],
+        },
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "items", 0, "billing_cycle"]
+    assert "'annually'" in error["msg"]

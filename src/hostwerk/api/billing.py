@@ -5,10 +5,11 @@ cancel; client tokens see only their own client's invoices (another client's is 
 # InvoiceStatus annotation at import time and cannot resolve it from a string.
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,12 +17,20 @@ from ninja.responses import Status
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
-from hostwerk.api.pagination import Pages
+from hostwerk.api.schemas import InvoiceId, Pages
 from hostwerk.billing import queries
 from hostwerk.billing.actions import InvoiceRefused, invoice_cancel, invoice_mark_paid
 from hostwerk.billing.credit_notes import CreditNoteInvalid, CreditRequest, credit_note_create
 from hostwerk.billing.documents import PDF_CONTENT_TYPE, invoice_pdf_response
-from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, PaymentKind, PaymentMethod
+from hostwerk.billing.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    MolliePaymentStatus,
+    PaymentKind,
+    PaymentMethod,
+    VatScheme,
+)
 from hostwerk.billing.mollie_payments import OnlinePaymentRefused, mollie_payment_start
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core.errors import PermanentError, TransientError
@@ -30,36 +39,38 @@ router = Router(tags=["invoices"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
 class BillingAddressOut(Schema):
-    name: str
-    company: str
-    address: str
-    country: str
-    vat_number: str
+    name: str = Field(description="The client's name as on the invoice.")
+    company: str = Field(description="The company name; empty for a private person.")
+    address: str = Field(description="The postal address, lines separated by newlines.")
+    country: str = Field(description="Country as an ISO 3166 code.")
+    vat_number: str = Field(description="The client's VAT number; empty: none.")
 
 
 class InvoiceOut(Schema):
-    id: int
-    number: str
-    kind: InvoiceKind
-    credited_invoice_id: int | None
-    client_id: int
-    order_id: int | None
-    status: str
-    issued_on: datetime.date
-    due_on: datetime.date
-    paid_on: datetime.date | None
-    cancelled_at: datetime.datetime | None
-    currency: str
-    vat_scheme: str
-    vat_country: str
-    vat_rate: Decimal
-    vat_note: str
-    subtotal: Decimal
-    vat_amount: Decimal
-    total: Decimal
+    id: int = Field(description="The invoice's id; `invoice_id` elsewhere.")
+    number: str = Field(description="The invoice number as printed, e.g. 2026-00042.")
+    kind: InvoiceKind = Field(description="An invoice or a credit note.")
+    credited_invoice_id: int | None = Field(
+        description="For a credit note: the invoice it corrects; null for an invoice."
+    )
+    client_id: int = Field(description="The client it is addressed to.")
+    order_id: int | None = Field(description="The order it was made for; null: none.")
+    status: InvoiceStatus = Field(description="Whether it waits for payment, is paid or cancelled.")
+    issued_on: datetime.date = Field(description="The invoice date.")
+    due_on: datetime.date = Field(description="The date payment is due.")
+    paid_on: datetime.date | None = Field(description="The date it was paid in full; null: not.")
+    cancelled_at: datetime.datetime | None = Field(description="When it was cancelled; null: not.")
+    currency: str = Field(description="ISO 4217 currency code, e.g. EUR.")
+    vat_scheme: VatScheme = Field(description="Which VAT rule applies to the client.")
+    vat_country: str = Field(description="The country whose VAT rate applies (ISO 3166).")
+    vat_rate: Decimal = Field(description="The VAT rate in percent, e.g. 21.00.")
+    vat_note: str = Field(description="The note printed for the VAT scheme, e.g. reverse charge.")
+    subtotal: Decimal = Field(description="Total excluding VAT.")
+    vat_amount: Decimal = Field(description="The VAT.")
+    total: Decimal = Field(description="Total including VAT.")
     amount_paid: Decimal = Field(description="Paid so far: payments minus refunds.")
     amount_due: Decimal = Field(description="What is still to be paid; 0 once paid or cancelled.")
-    billing_address: BillingAddressOut
+    billing_address: BillingAddressOut = Field(description="Who it is addressed to, as issued.")
 
     @staticmethod
     def resolve_billing_address(obj: Invoice) -> dict[str, str]:
@@ -73,24 +84,27 @@ class InvoiceOut(Schema):
 
 
 class InvoiceLineOut(Schema):
-    id: int
-    order_item_id: int | None
-    service_id: int | None
-    domain_id: int | None
-    credits_line_id: int | None
-    description: str
-    period_start: datetime.date | None
-    # Half-open: the first day after the period, which is the next due date.
-    period_end: datetime.date | None
-    quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
-    vat_amount: Decimal
+    id: int = Field(description="The line's id; `invoice_line_id` of a credit note line.")
+    order_item_id: int | None = Field(description="The order item it bills; null: none.")
+    service_id: int | None = Field(description="The service it bills; null: none.")
+    domain_id: int | None = Field(description="The domain it bills; null: none.")
+    credits_line_id: int | None = Field(
+        description="On a credit note: the invoice line it credits; null otherwise."
+    )
+    description: str = Field(description="The line's text as printed.")
+    period_start: datetime.date | None = Field(description="First day of the period billed.")
+    period_end: datetime.date | None = Field(
+        description="Half-open: the first day after the period, which is the next due date."
+    )
+    quantity: Decimal = Field(description="How many.")
+    unit_price: Decimal = Field(description="Price of one, excluding VAT.")
+    amount: Decimal = Field(description="Quantity times unit price, excluding VAT.")
+    vat_amount: Decimal = Field(description="The VAT on the line.")
 
 
 class InvoiceDetailOut(InvoiceOut):
-    lines: list[InvoiceLineOut]
-    credit_reason: str
+    lines: list[InvoiceLineOut] = Field(description="The invoice lines in order.")
+    credit_reason: str = Field(description="For a credit note: why; empty otherwise.")
 
     @staticmethod
     def resolve_lines(obj: Invoice) -> list:
@@ -98,54 +112,57 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 class MarkPaidIn(Schema):
-    paid_on: datetime.date | None = None
+    paid_on: datetime.date | None = Field(None, description="The payment date; default: today.")
 
 
 class PaymentIn(Schema):
     amount: Decimal = Field(
         description="Including VAT, e.g. 12.50; more than is open becomes credit."
     )
-    method: PaymentMethod
     reference: str = Field(
         description="The payment's reference (bank statement line, transaction id). A reference "
         "booked before books nothing again: the existing payment is returned with 200."
     )
     paid_on: datetime.date | None = Field(None, description="Default: today.")
     kind: PaymentKind = Field(PaymentKind.PAYMENT, description="payment, refund or chargeback.")
+    method: PaymentMethod = Field(description="How the money came in (or went back).")
 
 
 class PaymentOut(Schema):
-    id: int
-    invoice_id: int
-    kind: PaymentKind
-    amount: Decimal
-    method: PaymentMethod
-    provider: str
-    reference: str
-    paid_on: datetime.date
-    actor_label: str
-    created_at: datetime.datetime
+    id: int = Field(description="The payment's id.")
+    invoice_id: int = Field(description="The invoice it is booked on.")
+    kind: PaymentKind = Field(description="A payment, a refund or a chargeback.")
+    amount: Decimal = Field(description="The amount including VAT; positive for every kind.")
+    method: PaymentMethod = Field(description="How the money came in (or went back).")
+    provider: str = Field(description="Where it came from: mollie, or manual when booked by hand.")
+    reference: str = Field(description="The payment's reference (bank line, transaction id).")
+    paid_on: datetime.date = Field(description="The date of the payment.")
+    actor_label: str = Field(description="Who booked it.")
+    created_at: datetime.datetime = Field(description="When it was booked.")
 
 
 class CancelIn(Schema):
-    reason: str = ""
+    reason: str = Field("", description="Why the invoice is cancelled (audited).")
 
 
 class CreditLineIn(Schema):
-    invoice_line_id: int
-    amount: Decimal | None = None
+    invoice_line_id: int = Field(description="The invoice line to credit.")
+    amount: Decimal | None = Field(
+        None, description="How much of it, excluding VAT; null: the whole line."
+    )
 
 
 class CreditNoteIn(Schema):
-    lines: list[CreditLineIn] | None = None
-    reason: str
+    lines: list[CreditLineIn] | None = Field(
+        None, description="The lines to credit; null: all of them."
+    )
+    reason: str = Field(description="Why, printed on the credit note.")
 
 
 class PayOut(Schema):
-    checkout_url: str
-    # Mollie's payment id (tr_...).
-    payment_id: str
-    status: str
+    checkout_url: str = Field(description="Send the client here to pay.")
+    payment_id: str = Field(description="Mollie's payment id (tr_...).")
+    status: MolliePaymentStatus = Field(description="The payment's state at Mollie.")
 
 
 def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -157,14 +174,21 @@ def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
     return queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
 
 
-@router.get("", response=list[InvoiceOut])
+@router.get("", response=list[InvoiceOut], summary="List invoices")
 @paginate(Pages, page_size=50)
 def list_invoices(
     request: HttpRequest,
-    status: InvoiceStatus | None = None,
-    client_id: int | None = None,
-    kind: InvoiceKind | None = None,
+    status: Annotated[
+        InvoiceStatus | None, Query(description="Only invoices with this status.")
+    ] = None,
+    client_id: Annotated[
+        int | None, Query(description="Only this client's invoices (staff).")
+    ] = None,
+    kind: Annotated[
+        InvoiceKind | None, Query(description="Only invoices or only credit notes.")
+    ] = None,
 ):
+    """Invoices and credit notes, newest first. A client token sees its own client's only."""
     if request.user.is_staff:
         return queries.invoice_list(status=status or "", kind=kind or "", client_id=client_id)
     if request.client is None:
@@ -178,8 +202,9 @@ def list_invoices(
     return invoices
 
 
-@router.get("/{invoice_id}", response=InvoiceDetailOut)
-def get_invoice(request: HttpRequest, invoice_id: int):
+@router.get("/{invoice_id}", response=InvoiceDetailOut, summary="Get an invoice")
+def get_invoice(request: HttpRequest, invoice_id: InvoiceId):
+    """One invoice or credit note with its lines; another client's is a 404."""
     return invoice_for_request(request, invoice_id)
 
 
@@ -200,12 +225,14 @@ def get_invoice(request: HttpRequest, invoice_id: int):
         }
     },
 )
-def get_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def get_invoice_pdf(request: HttpRequest, invoice_id: InvoiceId) -> HttpResponse:
     return invoice_pdf_response(invoice=invoice_for_request(request, invoice_id))
 
 
-@router.post("/{invoice_id}/mark-paid", response=InvoiceDetailOut)
-def mark_invoice_paid(request: HttpRequest, invoice_id: int, payload: MarkPaidIn):
+@router.post("/{invoice_id}/mark-paid", response=InvoiceDetailOut, summary="Mark paid")
+def mark_invoice_paid(request: HttpRequest, invoice_id: InvoiceId, payload: MarkPaidIn):
+    """Staff: book the open amount as paid; what waited for the payment goes ahead. A cancelled
+    invoice: 409."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     try:
@@ -215,8 +242,9 @@ def mark_invoice_paid(request: HttpRequest, invoice_id: int, payload: MarkPaidIn
     return queries.invoice_get(invoice_id=invoice_id)
 
 
-@router.post("/{invoice_id}/cancel", response=InvoiceDetailOut)
-def cancel_invoice(request: HttpRequest, invoice_id: int, payload: CancelIn):
+@router.post("/{invoice_id}/cancel", response=InvoiceDetailOut, summary="Cancel an invoice")
+def cancel_invoice(request: HttpRequest, invoice_id: InvoiceId, payload: CancelIn):
+    """Staff: withdraw an unpaid invoice; it keeps its number. A paid invoice: 409 (credit it)."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     try:
@@ -226,8 +254,10 @@ def cancel_invoice(request: HttpRequest, invoice_id: int, payload: CancelIn):
     return queries.invoice_get(invoice_id=invoice_id)
 
 
-@router.post("/{invoice_id}/credit-notes", response={201: InvoiceDetailOut})
-def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNoteIn):
+@router.post(
+    "/{invoice_id}/credit-notes", response={201: InvoiceDetailOut}, summary="Credit an invoice"
+)
+def create_credit_note(request: HttpRequest, invoice_id: InvoiceId, payload: CreditNoteIn):
     """Credit lines of a paid invoice (all of them when `lines` is null) with a credit note."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
@@ -252,15 +282,17 @@ def create_credit_note(request: HttpRequest, invoice_id: int, payload: CreditNot
     return Status(201, queries.invoice_get(invoice_id=note.pk))
 
 
-@router.get("/{invoice_id}/payments", response=list[PaymentOut])
-def list_payments(request: HttpRequest, invoice_id: int):
+@router.get("/{invoice_id}/payments", response=list[PaymentOut], summary="List payments")
+def list_payments(request: HttpRequest, invoice_id: InvoiceId):
     """The payments, refunds and chargebacks booked on the invoice, oldest first."""
     invoice = invoice_for_request(request, invoice_id)
     return list(queries.invoice_payments(invoice=invoice))
 
 
-@router.post("/{invoice_id}/payments", response={200: PaymentOut, 201: PaymentOut})
-def add_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn):
+@router.post(
+    "/{invoice_id}/payments", response={200: PaymentOut, 201: PaymentOut}, summary="Book a payment"
+)
+def add_payment(request: HttpRequest, invoice_id: InvoiceId, payload: PaymentIn):
     """Book a payment (or refund) received outside Hostwerk's payment provider (staff only)."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
@@ -281,8 +313,8 @@ def add_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn):
     return Status(201 if booking.created else 200, booking.payment)
 
 
-@router.post("/{invoice_id}/pay", response=PayOut)
-def pay_invoice(request: HttpRequest, invoice_id: int):
+@router.post("/{invoice_id}/pay", response=PayOut, summary="Pay online")
+def pay_invoice(request: HttpRequest, invoice_id: InvoiceId):
     """Start paying the invoice's open amount with iDEAL through Mollie; send the client to
     `checkout_url`. While that payment is open, calling again returns the same one."""
     invoice = invoice_for_request(request, invoice_id)

@@ -1,10 +1,12 @@
 """API: DNS zones and records. Staff tokens reach every zone; client tokens only their own (404)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
+
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -13,40 +15,53 @@ from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.errors import field_error
-from hostwerk.api.pagination import Pages
+from hostwerk.api.schemas import Pages, RecordId, ZoneName
 from hostwerk.core.domain_names import DomainNameError
 from hostwerk.dns import actions, queries
-from hostwerk.dns.models import Record, Zone
+from hostwerk.dns.models import PublishStatus, Record, RecordType, Zone
 from hostwerk.dns.validation import RecordInvalid, absolute_name, zone_name_clean
 from hostwerk.provisioning import zones
 
 router = Router(tags=["dns"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
+R = {
+    "name": "The record's name: @ for the zone itself, or relative (www) or absolute "
+    "(www.example.nl.).",
+    "type": "The record type.",
+    "content": "The record's data, e.g. an IP address, a host name or a text.",
+    "ttl": "Time to live in seconds; default: the zone's.",
+    "priority": "For MX and SRV: the priority, lowest first.",
+}
+ZONE_STATUS = "Whether the DNS server serves the zone's current version."
+
+
 class RecordOut(Schema):
-    id: int
-    name: str  # absolute, with trailing dot
-    type: str
-    ttl: int
-    content: str
-    priority: int | None
-    template_managed: bool
+    id: int = Field(description="The record's id; `record_id` in the paths.")
+    name: str = Field(description="The absolute name, with a trailing dot.")
+    type: RecordType = Field(description=R["type"])
+    ttl: int = Field(description="Time to live in seconds.")
+    content: str = Field(description=R["content"])
+    priority: int | None = Field(description=R["priority"] + " Null for other types.")
+    template_managed: bool = Field(
+        description="Made by the zone template; moving the hosting changes it."
+    )
 
 
 class ZoneOut(Schema):
-    id: int
-    name: str  # absolute, with trailing dot
-    client_id: int | None
-    status: str
-    last_error: str
-    records: list[RecordOut]
+    id: int = Field(description="The zone's id.")
+    name: str = Field(description="The zone's name, absolute, with a trailing dot.")
+    client_id: int | None = Field(description="The client it belongs to; null: none.")
+    status: PublishStatus = Field(description=ZONE_STATUS)
+    last_error: str = Field(description="What the DNS server said when it refused; empty: none.")
+    records: list[RecordOut] = Field(description="The zone's records.")
 
 
 class ZoneSummaryOut(Schema):
-    id: int
-    name: str
-    client_id: int | None
-    status: str
+    id: int = Field(description="The zone's id.")
+    name: str = Field(description="The zone's name, absolute, with a trailing dot.")
+    client_id: int | None = Field(description="The client it belongs to; null: none.")
+    status: PublishStatus = Field(description=ZONE_STATUS)
 
     @staticmethod
     def resolve_name(obj: Zone) -> str:
@@ -54,24 +69,28 @@ class ZoneSummaryOut(Schema):
 
 
 class ZoneIn(Schema):
-    domain: str
-    client_id: int | None = None
+    domain: str = Field(description="The domain name, e.g. example.nl.")
+    client_id: int | None = Field(
+        None, description="Staff: the client it belongs to; a client token: its own."
+    )
 
 
 class RecordIn(Schema):
-    name: str = "@"
-    type: str
-    content: str
-    ttl: int | None = None
-    priority: int | None = None
+    name: str = Field("@", description=R["name"])
+    type: RecordType = Field(description=R["type"])
+    content: str = Field(description=R["content"])
+    ttl: int | None = Field(None, description=R["ttl"])
+    priority: int | None = Field(None, description=R["priority"])
 
 
 class RecordPatch(Schema):
-    name: str | None = None
-    type: str | None = None
-    content: str | None = None
-    ttl: int | None = None
-    priority: int | None = None
+    """Only the fields given are changed."""
+
+    name: str | None = Field(None, description=R["name"])
+    type: RecordType | None = Field(None, description=R["type"])
+    content: str | None = Field(None, description=R["content"])
+    ttl: int | None = Field(None, description=R["ttl"])
+    priority: int | None = Field(None, description=R["priority"])
 
 
 def _record_out(zone: Zone, record: Record) -> dict:
@@ -119,21 +138,26 @@ def _invalid(invalid: RecordInvalid) -> ValidationError:
     )
 
 
-@router.get("/zones", response=list[ZoneSummaryOut])
+@router.get("/zones", response=list[ZoneSummaryOut], summary="List zones")
 @paginate(Pages, page_size=50)
-def list_zones(request: HttpRequest, q: str = ""):
+def list_zones(
+    request: HttpRequest,
+    q: Annotated[str, Query(description="Part of the zone's name; empty: all zones.")] = "",
+):
+    """DNS zones by name. A client token sees its own client's only."""
     zones = _visible(request)
     if q:
         zones = zones.filter(name__icontains=q.strip().lower())
     return zones.order_by("name")
 
 
-@router.get("/zones/{domain}", response=ZoneOut)
-def get_zone(request: HttpRequest, domain: str):
+@router.get("/zones/{domain}", response=ZoneOut, summary="Get a zone")
+def get_zone(request: HttpRequest, domain: ZoneName):
+    """One zone with its records; another client's is a 404."""
     return _zone_out(_zone(request, domain))
 
 
-@router.post("/zones", response={201: ZoneOut})
+@router.post("/zones", response={201: ZoneOut}, summary="Create a zone")
 def create_zone(request: HttpRequest, payload: ZoneIn):
     """A zone from the default template, pointing at the forwarding server (R6). Staff may create
     any zone; a client token only for a domain name the client has here."""
@@ -160,8 +184,10 @@ def create_zone(request: HttpRequest, payload: ZoneIn):
     return Status(201, _zone_out(zone))
 
 
-@router.post("/zones/{domain}/records", response={201: RecordOut})
-def create_record(request: HttpRequest, domain: str, payload: RecordIn):
+@router.post("/zones/{domain}/records", response={201: RecordOut}, summary="Add a record")
+def create_record(request: HttpRequest, domain: ZoneName, payload: RecordIn):
+    """Add a record; it is checked as the web form checks it (422 naming the field) and the zone
+    is published."""
     zone = _zone(request, domain)
     try:
         record = actions.record_create(actor=request.actor, zone=zone, **payload.dict())
@@ -170,14 +196,17 @@ def create_record(request: HttpRequest, domain: str, payload: RecordIn):
     return Status(201, _record_out(zone, record))
 
 
-@router.get("/zones/{domain}/records/{record_id}", response=RecordOut)
-def get_record(request: HttpRequest, domain: str, record_id: int):
+@router.get("/zones/{domain}/records/{record_id}", response=RecordOut, summary="Get a record")
+def get_record(request: HttpRequest, domain: ZoneName, record_id: RecordId):
+    """One record of the zone."""
     zone = _zone(request, domain)
     return _record_out(zone, queries.zone_record_get(zone=zone, record_id=record_id))
 
 
-@router.patch("/zones/{domain}/records/{record_id}", response=RecordOut)
-def update_record(request: HttpRequest, domain: str, record_id: int, payload: RecordPatch):
+@router.patch("/zones/{domain}/records/{record_id}", response=RecordOut, summary="Change a record")
+def update_record(
+    request: HttpRequest, domain: ZoneName, record_id: RecordId, payload: RecordPatch
+):
     """Change the fields given; the others keep their value."""
     zone = _zone(request, domain)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
@@ -196,8 +225,11 @@ def update_record(request: HttpRequest, domain: str, record_id: int, payload: Re
     return _record_out(zone, record)
 
 
-@router.delete("/zones/{domain}/records/{record_id}", response={204: None})
-def delete_record(request: HttpRequest, domain: str, record_id: int):
+@router.delete(
+    "/zones/{domain}/records/{record_id}", response={204: None}, summary="Delete a record"
+)
+def delete_record(request: HttpRequest, domain: ZoneName, record_id: RecordId):
+    """Delete the record and publish the zone."""
     zone = _zone(request, domain)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
     actions.record_delete(actor=request.actor, record=record)

@@ -1,14 +1,15 @@
 """API: mailboxes (R9) and mail filtering (R8). Staff tokens reach everything; client tokens only
 their own client's mailboxes and filters (others: 404). Confirming a filter is for staff."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,9 +17,16 @@ from ninja.responses import Status
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
-from hostwerk.api.pagination import Pages
+from hostwerk.api.schemas import MailboxId, MailDomain, Pages
 from hostwerk.mail import actions, filtering, queries
-from hostwerk.mail.models import Mailbox, MailFilter
+from hostwerk.mail.models import (
+    Mailbox,
+    MailboxStatus,
+    MailFilter,
+    MailFilterStatus,
+    RequestChannel,
+    SpamFilterState,
+)
 from hostwerk.provisioning.models import Service
 
 router = Router(tags=["mail"], auth=TokenAuth(area=ClientArea.TECHNICAL))
@@ -27,36 +35,49 @@ router = Router(tags=["mail"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 API_FIELD = {"local_part": "address", "service": "service_id"}
 
 
+QUOTA = "The mailbox's size in MB; null: the service plan's."
+
+
 class MailboxIn(Schema):
-    service_id: int
-    address: str  # the whole address, e.g. info@example.nl (the service's domain)
-    password: str  # sent to Plesk only; never stored or returned
-    quota_mb: int | None = None
+    service_id: int = Field(description="The hosting service the mailbox is made on.")
+    address: str = Field(
+        description="The whole address, e.g. info@example.nl (the service's domain)."
+    )
+    password: str = Field(description="Sent to Plesk only; never stored or returned.")
+    quota_mb: int | None = Field(None, description=QUOTA)
 
 
 class MailboxOut(Schema):
-    id: int
-    address: str
-    spam_filter: str  # on, off or unknown (R9: read back from Plesk)
-    spam_filter_problem: str
-    spam_filter_checked_at: datetime | None
-    status: str
-    service_id: int
-    quota_mb: int | None
+    id: int = Field(description="The mailbox's id.")
+    address: str = Field(description="The whole address.")
+    spam_filter: SpamFilterState = Field(
+        description="The spam filter as read back from Plesk (R9)."
+    )
+    spam_filter_problem: str = Field(
+        description="Why the spam filter could not be switched on or read; empty: no problem."
+    )
+    spam_filter_checked_at: datetime | None = Field(
+        description="When the spam filter was last read back; null: never."
+    )
+    status: MailboxStatus = Field(description="Whether the mailbox exists on the server.")
+    service_id: int = Field(description="The hosting service it is on.")
+    quota_mb: int | None = Field(description=QUOTA)
 
 
 class MailFilterOut(Schema):
-    id: int
-    domain: str
-    status: str  # requested, confirmed, active (MX switched) or removed
-    client_id: int
-    provider: str
-    request_channel: str
-    requested_at: datetime | None
-    confirmed_at: datetime | None
-    activated_at: datetime | None
-    cancelling: bool
-    last_error: str
+    id: int = Field(description="The mail filter's id.")
+    domain: str = Field(description="The filtered domain name.")
+    status: MailFilterStatus = Field(
+        description="Requested, confirmed, active (MX switched) or removed."
+    )
+    client_id: int = Field(description="The client it belongs to.")
+    provider: str = Field(description="The filtering provider's name.")
+    request_channel: RequestChannel = Field(description="How the provider was asked.")
+    requested_at: datetime | None = Field(description="When the provider was asked.")
+    confirmed_at: datetime | None = Field(description="When the provider confirmed it.")
+    activated_at: datetime | None = Field(description="When the MX records switched.")
+    cancelling: bool = Field(description="Cancelled; the original MX records come back.")
+    last_error: str = Field(description="What went wrong last; empty: nothing.")
 
     @staticmethod
     def resolve_provider(obj: MailFilter) -> str:
@@ -81,9 +102,16 @@ def _filters(request: HttpRequest):
     return queries.mail_filters_visible(client=request.client, is_staff=request.user.is_staff)
 
 
-@router.get("/mailboxes", response=list[MailboxOut])
+@router.get("/mailboxes", response=list[MailboxOut], summary="List mailboxes")
 @paginate(Pages, page_size=50)
-def list_mailboxes(request: HttpRequest, q: str = "", spam_filter: str = ""):
+def list_mailboxes(
+    request: HttpRequest,
+    q: Annotated[str, Query(description="Part of the address; empty: all mailboxes.")] = "",
+    spam_filter: Annotated[
+        SpamFilterState | None, Query(description="Only mailboxes whose spam filter is so.")
+    ] = None,
+):
+    """Mailboxes. A client token sees its own client's only."""
     mailboxes = _mailboxes(request)
     if q:
         mailboxes = mailboxes.filter(address__icontains=q.strip().lower())
@@ -92,7 +120,7 @@ def list_mailboxes(request: HttpRequest, q: str = "", spam_filter: str = ""):
     return mailboxes
 
 
-@router.post("/mailboxes", response={201: MailboxOut})
+@router.post("/mailboxes", response={201: MailboxOut}, summary="Create a mailbox")
 def create_mailbox(request: HttpRequest, payload: MailboxIn):
     """Create a mailbox on a hosting service with its spam filter switched on and read back.
     `spam_filter` in the answer says what Plesk reported."""
@@ -118,14 +146,21 @@ def create_mailbox(request: HttpRequest, payload: MailboxIn):
     return Status(201, mailbox)
 
 
-@router.get("/mailboxes/{mailbox_id}", response=MailboxOut)
-def get_mailbox(request: HttpRequest, mailbox_id: int) -> Mailbox:
+@router.get("/mailboxes/{mailbox_id}", response=MailboxOut, summary="Get a mailbox")
+def get_mailbox(request: HttpRequest, mailbox_id: MailboxId) -> Mailbox:
+    """One mailbox; another client's is a 404."""
     return get_object_or_404(_mailboxes(request), pk=mailbox_id)
 
 
-@router.get("/mail-filters", response=list[MailFilterOut])
+@router.get("/mail-filters", response=list[MailFilterOut], summary="List mail filters")
 @paginate(Pages, page_size=50)
-def list_mail_filters(request: HttpRequest, status: str = ""):
+def list_mail_filters(
+    request: HttpRequest,
+    status: Annotated[
+        MailFilterStatus | None, Query(description="Only mail filters with this status.")
+    ] = None,
+):
+    """Mail filtering per domain. A client token sees its own client's only."""
     filters = _filters(request)
     return filters.filter(status=status) if status else filters
 
@@ -137,20 +172,24 @@ def _mail_filter(request: HttpRequest, domain: str) -> MailFilter:
     return mail_filter
 
 
-@router.get("/mail-filters/{domain}", response=MailFilterOut)
-def get_mail_filter(request: HttpRequest, domain: str) -> MailFilter:
+@router.get("/mail-filters/{domain}", response=MailFilterOut, summary="Get a mail filter")
+def get_mail_filter(request: HttpRequest, domain: MailDomain) -> MailFilter:
     """The domain's mail filtering: the live one, else the last one that was removed."""
     return _mail_filter(request, domain)
 
 
 class ConfirmIn(Schema):
-    anyway: bool = False  # confirm although the provider's API does not report the domain
-    reason: str = ""  # why, when `anyway` (audited)
+    anyway: bool = Field(
+        False, description="Confirm although the provider's API does not report the domain."
+    )
+    reason: str = Field("", description="Why, when `anyway` (audited); required then.")
 
 
-@router.post("/mail-filters/{domain}/confirm", response=MailFilterOut)
+@router.post(
+    "/mail-filters/{domain}/confirm", response=MailFilterOut, summary="Confirm a mail filter"
+)
 def confirm_mail_filter(
-    request: HttpRequest, domain: str, payload: ConfirmIn | None = None
+    request: HttpRequest, domain: MailDomain, payload: ConfirmIn | None = None
 ) -> MailFilter:
     """Staff: confirm the filter, so the MX records switch (R8). With an API provider, the
     provider is asked first: when it does not report the domain the answer is 409 with what it

@@ -1,14 +1,14 @@
 """API: services. Staff tokens see all and may run lifecycle actions; client tokens read their own."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,9 +16,11 @@ from ninja.responses import Status
 from hostwerk.accounts.models import ClientArea
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
-from hostwerk.api.pagination import Pages
+from hostwerk.api.schemas import Pages, SearchQuery, ServiceId, blank_or
 from hostwerk.billing.lifecycle import CancellationRefused, cancellation_request
+from hostwerk.billing.models import CancellationStatus, CancellationWhen
 from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
+from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.errors import HostwerkError
 from hostwerk.provisioning.actions import (
     ServiceRefused,
@@ -28,28 +30,37 @@ from hostwerk.provisioning.actions import (
     service_terminate,
     service_unsuspend,
 )
-from hostwerk.provisioning.models import Service
+from hostwerk.provisioning.models import Service, ServiceStatus, SuspendReason
 from hostwerk.provisioning.queries import service_search
 
 router = Router(tags=["services"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
+NO_SUSPEND = "Not suspended for late payment before this date; null: no exemption."
+
+
 class ServiceOut(Schema):
-    id: int
-    status: str
-    client_id: int
-    product_id: int
-    server_id: int | None
-    domain: str
-    billing_cycle: str
-    recurring_amount: Decimal
-    next_due_date: str | None
-    billing_anchor_day: int | None
-    suspend_reason: str
-    no_suspend_until: datetime.date | None
-    username: str
-    remote_customer_id: str
-    remote_service_id: str
+    id: int = Field(description="The service's id; `service_id` elsewhere.")
+    status: ServiceStatus = Field(description="Where the service is in its life.")
+    client_id: int = Field(description="The client it belongs to.")
+    product_id: int = Field(description="The product it was ordered as.")
+    server_id: int | None = Field(description="The server it lives on; null: none (yet).")
+    domain: str = Field(description="The service's domain name.")
+    billing_cycle: BillingCycle = Field(description="How often it is invoiced.")
+    recurring_amount: Decimal = Field(description="What each period costs, excluding VAT.")
+    next_due_date: str | None = Field(
+        description="The first day not paid for yet (ISO 8601); null: not invoiced again."
+    )
+    billing_anchor_day: int | None = Field(
+        description="The day of the month it was first due on; periods keep to it (31 Jan, 28 Feb, 31 Mar)."
+    )
+    suspend_reason: blank_or(SuspendReason) = Field(
+        description="Why it is suspended; empty: it is not."
+    )
+    no_suspend_until: datetime.date | None = Field(description=NO_SUSPEND)
+    username: str = Field(description="The login on the server, e.g. for FTP and Plesk.")
+    remote_customer_id: str = Field(description="The customer's id on the server; empty: none.")
+    remote_service_id: str = Field(description="The subscription's id on the server; empty: none.")
 
     @staticmethod
     def resolve_next_due_date(obj: Service) -> str | None:
@@ -59,34 +70,44 @@ class ServiceOut(Schema):
 class ServiceBillingIn(Schema):
     """Only the fields given are changed; `no_suspend_until: null` removes the exemption."""
 
-    next_due_date: datetime.date | None = None
-    recurring_amount: Decimal | None = None
-    billing_cycle: str | None = None
-    no_suspend_until: datetime.date | None = None
+    next_due_date: datetime.date | None = Field(
+        None, description="The first day not paid for yet; the next invoice covers from here."
+    )
+    recurring_amount: Decimal | None = Field(
+        None, description="What each period costs, excluding VAT."
+    )
+    billing_cycle: BillingCycle | None = Field(None, description="How often it is invoiced.")
+    no_suspend_until: datetime.date | None = Field(None, description=NO_SUSPEND)
 
 
 class CancellationIn(Schema):
-    when: Literal["end_of_period", "now"] = "end_of_period"
-    reason: str = ""
+    when: CancellationWhen = Field(
+        CancellationWhen.END_OF_PERIOD, description="At the end of the paid period, or now."
+    )
+    reason: str = Field("", description="Why the client leaves.")
 
 
 class CancellationOut(Schema):
-    id: int
-    service_id: int
-    when: str
-    ends_on: datetime.date
-    status: str
-    reason: str
+    id: int = Field(description="The cancellation's id.")
+    service_id: int = Field(description="The service that ends.")
+    when: CancellationWhen = Field(description="At the end of the paid period, or now.")
+    ends_on: datetime.date = Field(description="The day the service ends.")
+    status: CancellationStatus = Field(description="Whether it is carried out yet.")
+    reason: str = Field(description="Why the client leaves.")
 
 
 class ServiceActionIn(Schema):
-    action: Literal["suspend", "unsuspend", "terminate", "change_package", "change_password"]
-    plan: str = ""
+    action: Literal["suspend", "unsuspend", "terminate", "change_package", "change_password"] = (
+        Field(description="What to do on the server.")
+    )
+    plan: str = Field("", description="For change_package: the Plesk service plan to switch to.")
 
 
 class ServiceActionOut(Schema):
-    service: ServiceOut
-    password: str | None = None
+    service: ServiceOut = Field(description="The service after the action.")
+    password: str | None = Field(
+        None, description="For change_password: the new password, shown this once."
+    )
 
 
 def services_visible(request: HttpRequest):
@@ -94,20 +115,30 @@ def services_visible(request: HttpRequest):
     return services if request.user.is_staff else services.filter(client=request.client)
 
 
-@router.get("", response=list[ServiceOut])
+@router.get("", response=list[ServiceOut], summary="List services")
 @paginate(Pages, page_size=50)
-def list_services(request: HttpRequest, status: str = "", q: str = ""):
-    services = service_search(query=q, status=status)
+def list_services(
+    request: HttpRequest,
+    status: Annotated[
+        ServiceStatus | None, Query(description="Only services with this status.")
+    ] = None,
+    q: SearchQuery = "",
+):
+    """Services matching `q` (domain, login). A client token sees its own client's only."""
+    services = service_search(query=q, status=status or "")
     return services if request.user.is_staff else services.filter(client=request.client)
 
 
-@router.get("/{service_id}", response=ServiceOut)
-def get_service(request: HttpRequest, service_id: int):
+@router.get("/{service_id}", response=ServiceOut, summary="Get a service")
+def get_service(request: HttpRequest, service_id: ServiceId):
+    """One service; another client's is a 404."""
     return get_object_or_404(services_visible(request), pk=service_id)
 
 
-@router.post("/{service_id}/actions", response=ServiceActionOut)
-def service_action(request: HttpRequest, service_id: int, payload: ServiceActionIn):
+@router.post("/{service_id}/actions", response=ServiceActionOut, summary="Run a service action")
+def service_action(request: HttpRequest, service_id: ServiceId, payload: ServiceActionIn):
+    """Staff: suspend, unsuspend, terminate, change the package or the password on the server.
+    A refusal (e.g. terminating twice) is 409; a server that fails is 502 with what it said."""
     require_staff(request)
     service = get_object_or_404(services_visible(request), pk=service_id)
     password = None
@@ -131,8 +162,8 @@ def service_action(request: HttpRequest, service_id: int, payload: ServiceAction
     return {"service": Service.objects.get(pk=service.pk), "password": password}
 
 
-@router.patch("/{service_id}", response=ServiceOut)
-def update_service_billing(request: HttpRequest, service_id: int, payload: ServiceBillingIn):
+@router.patch("/{service_id}", response=ServiceOut, summary="Change a service's billing")
+def update_service_billing(request: HttpRequest, service_id: ServiceId, payload: ServiceBillingIn):
     """Staff: set the next due date, recurring amount, billing cycle or "do not suspend until"."""
     require_staff(request)
     service = get_object_or_404(services_visible(request), pk=service_id)
@@ -145,8 +176,10 @@ def update_service_billing(request: HttpRequest, service_id: int, payload: Servi
     return services_visible(request).get(pk=service.pk)
 
 
-@router.post("/{service_id}/cancellation", response={201: CancellationOut})
-def request_cancellation(request: HttpRequest, service_id: int, payload: CancellationIn):
+@router.post(
+    "/{service_id}/cancellation", response={201: CancellationOut}, summary="Cancel a service"
+)
+def request_cancellation(request: HttpRequest, service_id: ServiceId, payload: CancellationIn):
     """End the service at the end of its paid period or now (client or staff)."""
     service = get_object_or_404(services_visible(request), pk=service_id)
     try:

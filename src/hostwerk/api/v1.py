@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from hostwerk.api import billing, catalog, clients, dns, domains, mail, orders, services
 from hostwerk.api.auth import TokenAuth
@@ -25,3 +27,16 @@ api.add_router("/dns", dns.router)
 api.add_router("/domains", domains.router)
 api.add_router("", catalog.router)
 api.add_router("", mail.router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with the field named as in the request body: ninja's own checks put the view's
+    parameter name (`payload`) after "body"; our form and action errors do not."""
+    details = []
+    for error in exc.errors:
+        location = list(error.get("loc", ()))
+        if location[:2] == ["body", "payload"]:
+            location = ["body", *location[2:]]
+        details.append({**error, "loc": location})
+    return api.create_response(request, {"detail": details}, status=422)

@@ -96,9 +96,14 @@ class OrderInvalid(Exception):
 
     items: dict[int, dict[str, str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
+    # The same messages as the API words them (values such as "annually", not labels), where
+    # they differ.
+    api_items: dict[int, dict[str, str]] = field(default_factory=dict)
 
-    def add(self, index: int, field_name: str, message: str) -> None:
+    def add(self, index: int, field_name: str, message: str, *, api_message: str = "") -> None:
         self.items.setdefault(index, {}).setdefault(field_name, str(message))
+        if api_message:
+            self.api_items.setdefault(index, {}).setdefault(field_name, str(api_message))
 
     def __bool__(self) -> bool:
         return bool(self.items or self.general)
@@ -220,7 +225,7 @@ def _domain_item(
     try:
         price = tld_price(tld, action, years).amount
     except PriceMissing as exc:
-        errors.add(index, "years", str(exc))
+        errors.add(index, "years", str(exc), api_message=exc.api_message)
         return None
     return PricedItem(
         kind=DOMAIN_ACTION_KINDS[action],
@@ -290,7 +295,7 @@ def _product_item(
     try:
         price = product_price(product, cycle)
     except PriceMissing as exc:
-        errors.add(index, "billing_cycle", str(exc))
+        errors.add(index, "billing_cycle", str(exc), api_message=exc.api_message)
         return []
     item = PricedItem(
         kind=PRODUCT_KINDS[product.type],

@@ -171,6 +171,16 @@ class StepStatus(models.TextChoices):
     FAILED = "failed", _("failed")  # the last attempt failed; retried from here
 
 
+# The remote steps as staff read them (the names are stored; see Checkpoints.run).
+STEP_LABELS = {
+    "customer": _("customer on the server"),  # Plesk customer created or adopted
+    "subscription": _("subscription on the server"),  # Plesk webspace created or adopted
+    "contact": _("contact at the registrar"),  # registrant contact created or updated
+    "domain_create": _("registration at the registry"),  # EPP domain:create
+    "transfer_request": _("transfer request at the registry"),  # EPP domain:transfer
+}
+
+
 class ProvisioningStep(models.Model):
     """Checkpoint of one remote step of a service (customer created, subscription created, ...)
     or of a domain (contact created, domain created ...): exactly one of the two owners is set."""
@@ -210,3 +220,8 @@ class ProvisioningStep(models.Model):
     def __str__(self) -> str:
         owner = f"service {self.service_id}" if self.service_id else f"domain {self.domain_id}"
         return f"{owner} {self.name}: {self.status}"
+
+    @property
+    def label(self) -> str:
+        """The step's name in the reader's language; an unknown name as it is stored."""
+        return str(STEP_LABELS.get(self.name, self.name))

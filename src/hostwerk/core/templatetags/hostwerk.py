@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html
 
+from hostwerk.core.audit_labels import audit_action_label, audit_changes
 from hostwerk.core.money import format_money
 from hostwerk.core.redirects import url_with_next
 
@@ -84,3 +85,15 @@ def get_item(mapping, key):
 def with_next(link: str, back_to: str) -> str:
     """A "fix it here" link that brings staff back to `back_to` after saving."""
     return url_with_next(str(link or ""), str(back_to or ""))
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    """An audit action code ("invoice.create") as its label in the current language."""
+    return audit_action_label(action)
+
+
+@register.filter
+def audit_change_rows(event) -> list[tuple[str, str, str]]:
+    """An audit event's changes as (field label, before, after), values shown by their labels."""
+    return audit_changes(event)
