@@ -73,3 +73,27 @@ def test_invoice_list_with_its_action_bar_keeps_its_query_count(
         html = staff_web.get(reverse("staff:invoice_list")).content.decode()
     assert html.count('name="selected"') == rows
     assert 'value="remind"' in html
+
+
+def test_bulk_download_gives_one_zip_with_each_invoices_pdf(staff_web, client_a):
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    first, second = InvoiceFactory(client=client_a), InvoiceFactory(client=client_a)
+    response = staff_web.post(BULK_INVOICES, {"action": "pdf", "selected": [first.pk, second.pk]})
+
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(name.endswith(".pdf") for name in names)
+    for invoice in (first, second):
+        [name] = [name for name in names if invoice.number in name]
+        text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+        assert invoice.number in text
+
+
+def test_bulk_download_without_a_selection_says_what_to_do(staff_web):
+    response = staff_web.post(BULK_INVOICES, {"action": "pdf"}, follow=True)
+    assert "Select between 1 and 100 invoices to download." in response.content.decode()

@@ -7,6 +7,9 @@ disagree. See docs/adr/0010-invoice-documents.md.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -64,6 +67,18 @@ def invoice_pdf_response(*, invoice: Invoice) -> HttpResponse:
         f'attachment; filename="{invoice_pdf_filename(invoice=invoice)}"'
     )
     # An invoice is personal data: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def invoices_pdf_zip_response(*, invoices: list[Invoice]) -> HttpResponse:
+    """One download with the PDF of each invoice (the staff list's bulk "Download PDFs")."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for invoice in invoices:
+            archive.writestr(invoice_pdf_filename(invoice=invoice), invoice_pdf(invoice=invoice))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="invoices.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
 

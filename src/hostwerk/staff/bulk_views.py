@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.billing.bulk import invoices_remind
+from hostwerk.billing.documents import invoices_pdf_zip_response
 from hostwerk.billing.models import Invoice
 from hostwerk.core.bulk import (
     BULK_LIMIT,
@@ -38,7 +39,12 @@ ORDER_BULK_ACTIONS = [
     ("accept", _("Accept"), "bi-check2-all", ""),
     ("cancel", _("Cancel"), "bi-x-circle", _("Cancel the selected orders?")),
 ]
-INVOICE_BULK_ACTIONS = [("remind", _("Send reminder"), "bi-envelope-exclamation", "")]
+INVOICE_BULK_ACTIONS = [
+    ("remind", _("Send reminder"), "bi-envelope-exclamation", ""),
+    ("pdf", _("Download PDFs"), "bi-file-earmark-pdf", ""),
+]
+# At most this many invoices in one download: each PDF is rendered while staff wait.
+PDF_DOWNLOAD_LIMIT = 100
 DOMAIN_BULK_ACTIONS = [("sync", _("Sync with registry"), "bi-arrow-repeat", "")]
 MAILBOX_BULK_ACTIONS = [("spam_filter_on", _("Switch spam filter on"), "bi-shield-check", "")]
 
@@ -101,6 +107,8 @@ NAV = {
 @require_POST
 @staff_required
 def bulk_start(request: HttpRequest, kind: str) -> HttpResponse:
+    if (kind, request.POST.get("action", "")) == ("invoices", "pdf"):
+        return _invoices_pdf_download(request)
     choice = BULK_CHOICES.get((kind, request.POST.get("action", "")))
     if choice is None:
         raise Http404("no such bulk action")
@@ -116,6 +124,19 @@ def bulk_start(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect(back)
     return redirect("staff:bulk_run", run_id=run.pk)
+
+
+def _invoices_pdf_download(request: HttpRequest) -> HttpResponse:
+    ids = sorted({int(value) for value in request.POST.getlist("selected") if value.isdigit()})
+    if not ids or len(ids) > PDF_DOWNLOAD_LIMIT:
+        messages.error(
+            request,
+            _("Select between 1 and %(limit)d invoices to download.")
+            % {"limit": PDF_DOWNLOAD_LIMIT},
+        )
+        return redirect("staff:invoice_list")
+    invoices = list(Invoice.objects.filter(pk__in=ids).select_related("client").order_by("pk"))
+    return invoices_pdf_zip_response(invoices=invoices)
 
 
 @staff_required
