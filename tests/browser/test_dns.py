@@ -74,7 +74,7 @@ def test_staff_create_a_zone_edit_records_and_restore_from_history(
     assert page.locator("#zone-table tbody tr").count() == 6
     assert "failed" in page.inner_text("#zone-table")
     screenshots.save(page, "dns-zone-list-staff-en")
-    page.fill("input[name=q]", "aalbers.nl")
+    page.fill("main input[name=q]", "aalbers.nl")
     page.wait_for_selector("#create-offer")
     assert page.locator("#zone-table tbody tr").count() == 1
     screenshots.save(page, "dns-zone-search-staff-en")

@@ -27,7 +27,7 @@ def test_staff_manage_a_client_and_log_in_as_the_client(page, screenshots):
 
     page.click("nav.hw-sidebar >> text=Clients")
     assert page.locator("table tbody tr").count() == 25
-    page.fill("input[name=q]", "Aalbers")
+    page.fill("main input[name=q]", "Aalbers")
     page.wait_for_function("document.querySelectorAll('#client-table tbody tr').length === 1")
     screenshots.save(page, "foundation-staff-client-list-en")
 
@@ -44,7 +44,7 @@ def test_staff_manage_a_client_and_log_in_as_the_client(page, screenshots):
     page.fill("input[name=phone]", "+31 20 123 4567")
     submit(page)
     assert "Changes saved." in page.inner_text(".alert-success")
-    assert "client.update" in page.inner_text("main")
+    assert "Client details changed" in page.inner_text("main")
     screenshots.save(page, "foundation-staff-client-page-en")
 
     page.click("text=Log in as client")
