@@ -84,7 +84,10 @@ def build(clients: int) -> dict:
     ]
     server_ids = [server.pk for server in servers]
     hosting = Product.objects.create(
-        name_en="Hosting", name_nl="Hosting", type=ProductType.HOSTING, module=ProvisioningModule.NONE
+        name_en="Hosting",
+        name_nl="Hosting",
+        type=ProductType.HOSTING,
+        module=ProvisioningModule.NONE,
     )
     registrar = Registrar.objects.create(
         name="Bench registry", adapter="epp", host="127.0.0.1", username="bench", password="x"
