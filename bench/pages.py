@@ -24,6 +24,7 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--clients", type=int, default=1000, help="size to build if the DB is empty")
 parser.add_argument("--runs", type=int, default=30)
 parser.add_argument("--only", default="", help="only pages whose name contains this")
+parser.add_argument("--sql", action="store_true", help="also print the slowest query's SQL")
 arguments = parser.parse_args()
 
 django_in_database()
@@ -137,6 +138,7 @@ def pages(clients: int) -> list[tuple[str, str, str]]:
 def measure(web: WebClient, url: str, headers: dict, runs: int) -> dict:
     first = web.get(url, headers=headers)  # warm: templates, session, caches
     timings: list[float] = []
+    statements: list[str] = []
 
     def count(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -144,6 +146,7 @@ def measure(web: WebClient, url: str, headers: dict, runs: int) -> dict:
             return execute(sql, params, many, context)
         finally:
             timings.append((time.perf_counter() - started) * 1000)
+            statements.append(sql % tuple(repr(p) for p in params or ()) if params else sql)
 
     with connection.execute_wrapper(count):
         response = web.get(url, headers=headers)
@@ -154,7 +157,9 @@ def measure(web: WebClient, url: str, headers: dict, runs: int) -> dict:
         durations.append((time.perf_counter() - started) * 1000)
     durations.sort()
     p95 = durations[min(len(durations) - 1, round(0.95 * (len(durations) - 1)))]
+    slowest = statements[timings.index(max(timings))] if timings else ""
     return {
+        **({"slowest_sql": slowest[:600]} if arguments.sql else {}),
         "status": response.status_code if first.status_code == response.status_code else "varies",
         "p50": round(statistics.median(durations), 1),
         "p95": round(p95, 1),

@@ -43,3 +43,10 @@ def test_the_list_says_more_than_and_has_no_last_page_link(staff_web, thirty_cli
     html = staff_web.get(reverse("staff:client_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1\u201325 of more than 26" in html
     assert "»" not in html
+
+
+def test_a_later_page_holds_the_same_rows_in_the_same_order(thirty_clients):
+    ordered = Client.objects.order_by("-number")
+    request = RequestFactory().get("/", {"page": 3})
+    page = pages.paginate(request, ordered, per_page=7)
+    assert [client.pk for client in page] == [client.pk for client in ordered[14:21]]

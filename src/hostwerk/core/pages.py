@@ -32,6 +32,20 @@ class CappedPaginator(Paginator):
             return len(self.object_list)
         return self.object_list[: self.cap].count()
 
+    def page(self, number) -> Page:
+        """A page; past the first one the rows are picked by their keys first (a "deferred join"),
+        so the rows skipped over are not joined to their related rows or counted in subqueries."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom and isinstance(rows, QuerySet) and not rows.query.combinator:
+            keys = rows.values("pk")[bottom:top]
+            return self._get_page(rows.filter(pk__in=keys), number, self)
+        return self._get_page(rows[bottom:top], number, self)
+
     @cached_property
     def count_capped(self) -> bool:
         """Whether the list holds more rows than were counted."""
