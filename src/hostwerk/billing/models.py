@@ -125,6 +125,7 @@ class Invoice(models.Model):
             models.Index(fields=["issued_on"], name="invoice_issued_on"),
             # Overdue reminders look for unpaid invoices past their due date.
             models.Index(fields=["status", "due_on"], name="invoice_status_due"),
+            models.Index(fields=["-year", "-sequence"], name="invoice_newest"),  # the list order
         ]
 
     def __str__(self) -> str:

@@ -48,11 +48,25 @@ def editor_context(
     return {
         "zone": editor.zone,
         "area": editor.area,
-        "records": list(zone_records(zone=editor.zone)),
+        "records": _with_urls(editor, list(zone_records(zone=editor.zone))),
         "add_form": add_form or RecordForm(),
         "edit_form": edit_form,
         "edit_id": edit_id,
     }
+
+
+_SENTINEL = 987654321  # stands for the record id in the reversed URL
+
+
+def _with_urls(editor: Editor, records: list[Record]) -> list[Record]:
+    """Give each record its edit and delete URLs, reversing each URL once rather than per record
+    (a zone of 500 records would otherwise cost 2,000 reversals a page)."""
+    for name, attribute in (("zone_record_edit", "edit_url"), ("zone_record_delete", "delete_url")):
+        url = reverse(f"{editor.area}:{name}", args=[editor.zone.pk, _SENTINEL])
+        before, after = url.split(str(_SENTINEL))
+        for record in records:
+            setattr(record, attribute, f"{before}{record.pk}{after}")
+    return records
 
 
 def _respond(

@@ -76,6 +76,7 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"], name="order_status_time"),
             models.Index(fields=["client", "-created_at"], name="order_client_time"),
             models.Index(fields=["channel", "-created_at"], name="order_channel_time"),
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),  # the list order
         ]
 
     def __str__(self) -> str:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
+from hostwerk.core.counts import related_count
 from hostwerk.core.models import AuditEvent
 from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
+
+
+def _item_count():
+    """The items of each listed order that are not cancelled, counted for the page's rows only."""
+    return related_count(OrderItem.objects.exclude(status="cancelled"), to="order")
 
 
 def order_search(
@@ -21,9 +27,7 @@ def order_search(
     placed_to: date | None = None,
     with_failed_items: bool = False,
 ) -> QuerySet[Order]:
-    orders = Order.objects.select_related("client", "placed_by").annotate(
-        item_count=Count("items", filter=~Q(items__status="cancelled"))
-    )
+    orders = Order.objects.select_related("client", "placed_by").annotate(item_count=_item_count())
     if status:
         orders = orders.filter(status=status)
     if channel:
@@ -55,7 +59,7 @@ def order_get(*, order_id: int) -> Order:
 def orders_for_client(*, client: Client) -> QuerySet[Order]:
     return (
         Order.objects.filter(client=client)
-        .annotate(item_count=Count("items", filter=~Q(items__status="cancelled")))
+        .annotate(item_count=_item_count())
         .order_by("-created_at", "-id")
     )
 

@@ -160,6 +160,7 @@ class Service(models.Model):
             models.Index(fields=["server", "status"], name="service_server_status"),
             models.Index(fields=["status", "-created_at"], name="service_status_time"),
             models.Index(fields=["status", "next_due_date"], name="service_status_due"),
+            models.Index(fields=["-created_at", "-id"], name="service_newest"),  # the list order
         ]
 
     def __str__(self) -> str:

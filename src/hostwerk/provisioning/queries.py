@@ -60,18 +60,13 @@ def service_audit_trail(*, service: Service) -> QuerySet[AuditEvent]:
 
 def server_list():
     """Servers with their group and how many live services each holds (for capacity)."""
-    from django.db.models import Count
-
+    from hostwerk.core.counts import related_count
     from hostwerk.provisioning.models import Server, ServiceStatus
 
+    live = Service.objects.filter(status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED))
     return (
         Server.objects.select_related("group")
-        .annotate(
-            service_count=Count(
-                "services",
-                filter=Q(services__status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)),
-            )
-        )
+        .annotate(service_count=related_count(live, to="server"))
         .order_by("kind", "name")
     )
 
