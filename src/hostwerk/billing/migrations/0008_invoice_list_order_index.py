@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0006_payment_method_and_billing_settings'),
+        ('billing', '0007_payment_paid_on_index'),
         ('clients', '0003_client_payment_method'),
         ('orders', '0005_order_list_order_index'),
     ]
