@@ -79,6 +79,9 @@ class ServerGroupFactory(factory.django.DjangoModelFactory):
     name = "Plesk"
 
 
+_TEST_NETS = ("192.0.2", "198.51.100", "203.0.113")
+
+
 class ServerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Server
@@ -91,8 +94,10 @@ class ServerFactory(factory.django.DjangoModelFactory):
     username = "admin"
     password = "sandbox"
     verify_tls = False
-    web_ip = factory.Sequence(lambda n: f"192.0.2.{10 + 2 * n}")
-    mail_ip = factory.Sequence(lambda n: f"192.0.2.{11 + 2 * n}")
+    # Documentation addresses (RFC 5737), 120 servers per block, so a long test run never
+    # counts past .255.
+    web_ip = factory.Sequence(lambda n: f"{_TEST_NETS[(n // 120) % 3]}.{10 + 2 * (n % 120)}")
+    mail_ip = factory.Sequence(lambda n: f"{_TEST_NETS[(n // 120) % 3]}.{11 + 2 * (n % 120)}")
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
