@@ -31,7 +31,7 @@ from tests.mail.conftest import make_hosting_service
 pytestmark = pytest.mark.django_db
 
 BOUNDED = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
