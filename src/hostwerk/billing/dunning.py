@@ -62,7 +62,7 @@ def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]
     candidates = _unpaid().filter(due_on__lte=earliest).prefetch_related("reminders")
     for invoice in candidates:
         overdue = (day - invoice.due_on).days
-        latest = max(index for index, days in enumerate(notice_days) if overdue >= days)
+        latest = _latest_notice(notice_days, overdue)
         sent = {reminder.kind for reminder in invoice.reminders.all()}
         if any(kind in sent for kind in OVERDUE_KINDS[latest:]):
             continue
@@ -131,6 +131,11 @@ def reminders_send(*, actor: Actor, day: datetime.date, errors: list[dict]) -> i
     return sent
 
 
+def _latest_notice(notice_days: list[int], overdue: int) -> int:
+    """Which overdue notice has come, `overdue` days after the due date (0: the first)."""
+    return max((index for index, days in enumerate(notice_days) if overdue >= days), default=0)
+
+
 def reminder_kind_for(invoice: Invoice, day: datetime.date) -> tuple[ReminderKind, int]:
     """The reminder that fits the invoice on `day`, and how many days it is overdue: before the
     due date the payment reminder, after it the latest overdue notice whose day has come (the
@@ -138,8 +143,7 @@ def reminder_kind_for(invoice: Invoice, day: datetime.date) -> tuple[ReminderKin
     overdue = (day - invoice.due_on).days
     if overdue <= 0:
         return ReminderKind.BEFORE_DUE, 0
-    notice_days = settings.HOSTWERK_OVERDUE_NOTICE_DAYS
-    latest = max((index for index, days in enumerate(notice_days) if overdue >= days), default=0)
+    latest = _latest_notice(billing_setting("overdue_notice_days"), overdue)
     return OVERDUE_KINDS[min(latest, len(OVERDUE_KINDS) - 1)], overdue
 
 
