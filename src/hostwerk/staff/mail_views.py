@@ -13,7 +13,7 @@ from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.dns.models import Zone
-from hostwerk.mail import actions, filtering, providers, queries
+from hostwerk.mail import actions, filter_provider, filtering, providers, queries
 from hostwerk.mail.forms import (
     ConfirmAnywayForm,
     ConfirmNoteForm,
@@ -64,7 +64,7 @@ def _filter_page(
     request: HttpRequest, mail_filter: MailFilter, *, anyway_form=None, status: int = 200
 ) -> HttpResponse:
     zone = Zone.objects.filter(name=mail_filter.domain).first()
-    hosts = filtering.planned_hosts(mail_filter)
+    hosts = filter_provider.planned_hosts(mail_filter)
     return render(
         request,
         "staff/mail/filter_detail.html",
@@ -73,7 +73,7 @@ def _filter_page(
             "mail_filter": mail_filter,
             "zone": zone,
             "hosts": hosts,
-            "destination": filtering.delivery_destination(mail_filter.domain),
+            "destination": filter_provider.delivery_destination(mail_filter.domain),
             "events": queries.mail_filter_audit_trail(mail_filter=mail_filter)[:30],
             "note_form": ConfirmNoteForm(),
             "anyway_form": anyway_form or ConfirmAnywayForm(),
