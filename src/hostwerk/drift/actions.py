@@ -270,7 +270,7 @@ def _repair_domain_nameservers(actor: Actor, difference: Difference) -> str:
 
 
 def _repair_filter_domain(actor: Actor, difference: Difference) -> str:
-    from hostwerk.mail.filtering import mail_filter_send_request
+    from hostwerk.mail.filter_provider import mail_filter_send_request
     from hostwerk.mail.models import MailFilter
 
     mail_filter = _object(MailFilter, difference)

@@ -26,7 +26,7 @@ from hostwerk.domains.registrars.base import ObjectMissing
 from hostwerk.drift.models import DifferenceKind
 from hostwerk.integrations.plesk import PleskClient
 from hostwerk.integrations.powerdns import PowerDnsClient, RRSet
-from hostwerk.mail.filtering import provider_client
+from hostwerk.mail.filter_provider import provider_client
 from hostwerk.mail.models import Mailbox, MailboxStatus, MailFilter, MailFilterStatus, ProviderMode
 from hostwerk.provisioning.models import Server, Service, ServiceStatus
 from hostwerk.provisioning.modules.plesk import plesk_client_for

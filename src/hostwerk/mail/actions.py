@@ -30,11 +30,7 @@ from hostwerk.integrations.plesk import (
     PleskObjectExists,
     PleskObjectNotFound,
 )
-from hostwerk.mail.models import (
-    Mailbox,
-    MailboxStatus,
-    SpamFilterState,
-)
+from hostwerk.mail.models import Mailbox, MailboxStatus, SpamFilterState
 from hostwerk.provisioning.models import Server, ServerKind, Service, ServiceStatus
 from hostwerk.provisioning.modules.plesk import plesk_client_for
 

@@ -1,16 +1,7 @@
-"""Mail filtering of a domain (R8): request at the provider, confirmation, the MX switch, cancelling.
+"""Mail filtering of a domain (R8): request, confirmation, the MX switch, cancelling, retrying.
 
-The MX switch never leaves the zone without MX at any published moment:
-
-1. add the filter's address records and MX records (MX 10 spamx.<domain>., MX 20 ...),
-2. publish, and wait until the DNS server holds that version,
-3. only then remove the old MX records (MX 10 mn-mx1.<domain>.),
-4. publish again.
-
-Each record change is an entry in the zone history. A failed publish stops the switch before
-step 3; the filter stays `confirmed` with the error, and the cron job runs the switch again,
-which carries on from what the zone holds (each step checks before it changes). Cancelling is
-the same dance the other way round, then the domain is removed at the provider.
+The provider's side is in filter_provider.py, the zone's (the MX switch, step by step) in
+filter_zone.py; this module holds the filter's states and moves it from one to the next.
 """
 
 from __future__ import annotations
@@ -21,24 +12,24 @@ from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hostwerk.clients.models import Client
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import HostwerkError, PermanentError, TransientError
-from hostwerk.dns.models import Record, RecordType, Zone
+from hostwerk.dns.models import Zone
 from hostwerk.dns.validation import RecordInvalid
-from hostwerk.integrations.spamexperts import (
-    SpamExpertsAuthError,
-    SpamExpertsClient,
-    SpamExpertsDomainExists,
-    SpamExpertsDomainNotFound,
-    SpamExpertsNotOwner,
+from hostwerk.integrations.spamexperts import SpamExpertsDomainNotFound
+from hostwerk.mail.filter_provider import provider_client, queue_provider_email
+from hostwerk.mail.filter_zone import (
+    MailFilterRefused,
+    filter_hosts_for,
+    filter_zone_for,
+    zone_restore_original,
+    zone_switch_to_filter,
 )
 from hostwerk.mail.models import (
     MailFilter,
@@ -47,14 +38,7 @@ from hostwerk.mail.models import (
     ProviderMode,
     RequestChannel,
 )
-from hostwerk.mail.mx import (
-    MAIL_HOST,
-    MAIL_HOST_PRIORITY,
-    SMTP_PORT,
-    FilterHost,
-    MxSetInvalid,
-    mail_host_target,
-)
+from hostwerk.mail.mx import MxSetInvalid
 
 logger = logging.getLogger(__name__)
 
@@ -63,112 +47,6 @@ LEASE = timedelta(minutes=10)
 # Failed switches are retried by cron after 5, 10, 20 ... minutes, at most every 6 hours.
 MAX_RETRY_DELAY = timedelta(hours=6)
 DOMAIN_STATUSES_NOT_LIVE = ("pending", "pending_registration")
-
-
-class MailFilterRefused(HostwerkError):
-    """The filter cannot do this now; `message` says why, for staff."""
-
-
-# The provider ------------------------------------------------------------------------------------
-
-
-def provider_client(provider: MailFilterProvider) -> SpamExpertsClient:
-    return SpamExpertsClient(
-        provider.api_url,
-        username=provider.username,
-        password=provider.password,
-        verify_tls=provider.verify_tls,
-        timeout=settings.HOSTWERK_SPAMEXPERTS_TIMEOUT,
-    )
-
-
-def delivery_destination(domain: str) -> tuple[str, int]:
-    """Where the filter delivers clean mail: the domain's own mail host, port 25."""
-    return f"{MAIL_HOST}.{domain}", SMTP_PORT
-
-
-def mail_filter_send_request(*, provider: MailFilterProvider, domain: str) -> str:
-    """Add the domain at the provider's API; returns what was sent, for the record.
-
-    A domain the provider already holds for our account is adopted (a retried accept whose
-    first attempt got through). Raises the SpamExperts errors for everything else.
-    """
-    host, port = delivery_destination(domain)
-    sent = (
-        f"GET {provider.api_url.rstrip('/')}/api/domain/add/domain/{domain}/format/json/"
-        f'destinations/["{host}:{port}"]/ (as {provider.username})'
-    )
-    try:
-        with provider_client(provider) as client:
-            client.domain_add(domain=domain, destinations=[(host, port)])
-    except SpamExpertsDomainExists:
-        return sent + "\n" + _("The provider already had the domain; it was taken over.")
-    return sent
-
-
-def request_failure_message(error: HostwerkError, provider: MailFilterProvider) -> str:
-    """What staff should do about a refused or failed request to the provider (R4)."""
-    if isinstance(error, SpamExpertsAuthError):
-        return _("%(error)s Check the API login and password of provider %(provider)s.") % {
-            "error": error,
-            "provider": provider.name,
-        }
-    if isinstance(error, SpamExpertsNotOwner):
-        return _(
-            "%(error)s The domain is filtered under another account at %(provider)s: ask them to "
-            "release it, then accept again."
-        ) % {"error": error, "provider": provider.name}
-    if isinstance(error, TransientError):
-        return _(
-            "%(error)s Nothing is lost: try again once %(provider)s answers; if it keeps failing, "
-            "check its API address."
-        ) % {"error": error, "provider": provider.name}
-    return _("%(provider)s refused: %(error)s") % {"provider": provider.name, "error": error}
-
-
-def provider_link(provider: MailFilterProvider) -> str:
-    return reverse("staff:mail_provider_edit", args=[provider.pk])
-
-
-def _email_context(mail_filter: MailFilter, action: str) -> dict[str, Any]:
-    host, port = delivery_destination(mail_filter.domain)
-    hosts = planned_hosts(mail_filter)
-    return {
-        "action": action,
-        "provider": mail_filter.provider,
-        "domain": mail_filter.domain_display,
-        "domain_ascii": mail_filter.domain,
-        "destination": host,
-        "port": port,
-        "mx_records": [f"MX {h.priority} {h.target(mail_filter.domain)}" for h in hosts],
-        "reference": f"MF-{mail_filter.pk}",
-    }
-
-
-def planned_hosts(mail_filter: MailFilter) -> list[FilterHost]:
-    """The filter's hosts for showing: as applied, else as the provider's set would make them."""
-    if mail_filter.applied_mx:
-        return [FilterHost.from_json(entry) for entry in mail_filter.applied_mx]
-    try:
-        return mail_filter.provider.filter_hosts()
-    except MxSetInvalid:
-        return []
-
-
-def _queue_provider_email(mail_filter: MailFilter, action: str) -> str:
-    """E-mail the provider (in the caller's transaction); returns the text, for the record."""
-    from hostwerk.notifications.actions import email_queue
-
-    provider = mail_filter.provider
-    email = email_queue(
-        template="mail_filter_request",
-        to=provider.request_email,
-        language=provider.language,
-        client=mail_filter.client,
-        obj=mail_filter,
-        context=_email_context(mail_filter, action),
-    )
-    return f"To: {email.to}\nSubject: {email.subject}\n\n{email.body_text}"
 
 
 # Requesting ------------------------------------------------------------------------------------
@@ -224,7 +102,7 @@ def mail_filter_create(
             _("%(domain)s already has mail filtering.") % {"domain": domain}, code="exists"
         ) from None
     if channel == RequestChannel.EMAIL:
-        mail_filter.request_text = _queue_provider_email(mail_filter, "add")
+        mail_filter.request_text = queue_provider_email(mail_filter, "add")
         mail_filter.save(update_fields=["request_text"])
     audit_record(
         actor=actor,
@@ -399,107 +277,6 @@ def _record_failure(*, actor: Actor, mail_filter: MailFilter, step: str, error: 
     mail_filter.refresh_from_db()
 
 
-def _hosts_for(mail_filter: MailFilter) -> list[FilterHost]:
-    """The filter's hosts: as applied to the zone before, else the provider's current set."""
-    if mail_filter.applied_mx:
-        return [FilterHost.from_json(entry) for entry in mail_filter.applied_mx]
-    return mail_filter.provider.filter_hosts()
-
-
-def _zone_for(actor: Actor, mail_filter: MailFilter) -> Zone:
-    from hostwerk.provisioning.zones import zone_ensure
-
-    zone = Zone.objects.filter(name=mail_filter.domain).first()
-    if zone is not None:
-        return zone
-    if mail_filter.new_registration:
-        # The registration makes this zone too; making it now lets the filter's MX be there
-        # from the first moment the domain resolves.
-        return zone_ensure(actor=actor, domain=mail_filter.domain, client=mail_filter.client)
-    raise MailFilterRefused(
-        _(
-            "There is no DNS zone for %(domain)s in Hostwerk, so its MX records cannot be switched "
-            "here. Create the zone (DNS → New zone), or change the MX records where the domain's "
-            "DNS is; the switch is retried automatically."
-        )
-        % {"domain": mail_filter.domain_display},
-        code="no_zone",
-    )
-
-
-def _apex_mx(zone: Zone) -> list[Record]:
-    return list(Record.objects.filter(zone=zone, name="@", type=RecordType.MX))
-
-
-def _zone_switch_to_filter(
-    *, actor: Actor, zone: Zone, mail_filter: MailFilter, hosts: list[FilterHost]
-) -> None:
-    from hostwerk.dns.actions import record_create, record_delete, zone_publish_now
-
-    domain = zone.name
-    targets = {host.target(domain) for host in hosts}
-    # The zone history tells staff why each record changed; it is stored, not translated.
-    adding = (
-        f"mail filtering at {mail_filter.provider.name} confirmed, step 1 of 2: the filter's "
-        "records go in; the old MX stays until they are published"
-    )
-    # Step 1: the filter's address records, then its MX records.
-    for host in hosts:
-        if (
-            host.in_zone
-            and not Record.objects.filter(
-                zone=zone,
-                name=host.name,
-                type__in=(RecordType.A, RecordType.AAAA, RecordType.CNAME),
-            ).exists()
-        ):
-            record_create(
-                actor=actor,
-                zone=zone,
-                name=host.name,
-                type=host.address_type,
-                content=host.address or "",
-                reason=adding,
-            )
-    present = {record.content for record in _apex_mx(zone)}
-    for host in hosts:
-        if host.target(domain) not in present:
-            record_create(
-                actor=actor,
-                zone=zone,
-                name="@",
-                type=RecordType.MX,
-                content=host.target(domain),
-                priority=host.priority,
-                reason=adding,
-            )
-    # Step 2: the zone with both the old and the new MX records goes live.
-    zone_publish_now(zone=zone, actor=actor)
-
-    # Step 3: only now the old MX records go; they are remembered first, for a cancel.
-    current = _apex_mx(zone)
-    if not any(record.content in targets for record in current):
-        raise MailFilterRefused(
-            _("The filter's MX records disappeared from the zone during the switch; try again."),
-        )
-    old = [record for record in current if record.content not in targets]
-    if old:
-        remembered = list(mail_filter.original_mx)
-        for record in old:
-            entry = {"priority": record.priority, "content": record.content}
-            if entry not in remembered:
-                remembered.append(entry)
-        MailFilter.objects.filter(pk=mail_filter.pk).update(original_mx=remembered)
-        mail_filter.original_mx = remembered
-        removing = (
-            "mail filtering, step 2 of 2: the filter's MX records are published, so the old MX goes"
-        )
-        for record in old:
-            record_delete(actor=actor, record=record, reason=removing)
-    # Step 4: publish the zone without the old MX (or make sure an earlier attempt's is live).
-    zone_publish_now(zone=zone, actor=actor)
-
-
 def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
     """Point the domain's MX at the filter, safely (see the module's description).
 
@@ -514,13 +291,13 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
         if mail_filter.status != MailFilterStatus.CONFIRMED or mail_filter.cancelling:
             return mail_filter
         try:
-            hosts = _hosts_for(mail_filter)
+            hosts = filter_hosts_for(mail_filter)
             if not mail_filter.applied_mx:
                 applied = [host.as_json() for host in hosts]
                 MailFilter.objects.filter(pk=mail_filter.pk).update(applied_mx=applied)
                 mail_filter.applied_mx = applied
-            zone = _zone_for(actor, mail_filter)
-            _zone_switch_to_filter(actor=actor, zone=zone, mail_filter=mail_filter, hosts=hosts)
+            zone = filter_zone_for(actor, mail_filter)
+            zone_switch_to_filter(actor=actor, zone=zone, mail_filter=mail_filter, hosts=hosts)
         except (HostwerkError, RecordInvalid, MxSetInvalid) as error:
             logger.warning("MX switch of %s stopped: %s", mail_filter.domain, error)
             _record_failure(actor=actor, mail_filter=mail_filter, step="switch", error=error)
@@ -612,56 +389,6 @@ def mail_filter_check(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
 # Cancelling ------------------------------------------------------------------------------------
 
 
-def _zone_restore_original(
-    *, actor: Actor, zone: Zone, mail_filter: MailFilter, hosts: list[FilterHost]
-) -> None:
-    from hostwerk.dns.actions import record_create, record_delete, zone_publish_now
-
-    domain = zone.name
-    targets = {host.target(domain) for host in hosts}
-    originals = mail_filter.original_mx or [
-        {"priority": MAIL_HOST_PRIORITY, "content": mail_host_target(domain)}
-    ]
-    adding = (
-        "mail filtering cancelled, step 1 of 2: the original MX goes back; the filter's records "
-        "stay until it is published"
-    )
-    present = {record.content for record in _apex_mx(zone)}
-    for entry in originals:
-        if entry["content"] not in present:
-            record_create(
-                actor=actor,
-                zone=zone,
-                name="@",
-                type=RecordType.MX,
-                content=entry["content"],
-                priority=entry["priority"],
-                reason=adding,
-            )
-    zone_publish_now(zone=zone, actor=actor)
-
-    current = _apex_mx(zone)
-    if not any(record.content not in targets for record in current):
-        raise MailFilterRefused(
-            _("The original MX records disappeared from the zone during the cancel; try again.")
-        )
-    removing = (
-        "mail filtering cancelled, step 2 of 2: the original MX is published, so the filter's "
-        "records go"
-    )
-    for record in current:
-        if record.content in targets:
-            record_delete(actor=actor, record=record, reason=removing)
-    for host in hosts:
-        if not host.in_zone:
-            continue
-        for record in Record.objects.filter(
-            zone=zone, name=host.name, type=host.address_type, content=host.address
-        ):
-            record_delete(actor=actor, record=record, reason=removing)
-    zone_publish_now(zone=zone, actor=actor)
-
-
 def mail_filter_cancel(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
     """Stop filtering the domain: original MX back (safely), then the domain off the provider."""
     with transaction.atomic():
@@ -696,11 +423,11 @@ def mail_filter_cancel_continue(*, actor: Actor, mail_filter: MailFilter) -> Mai
             if mail_filter.status != MailFilterStatus.REQUESTED:
                 zone = Zone.objects.filter(name=mail_filter.domain).first()
                 if zone is not None:
-                    _zone_restore_original(
+                    zone_restore_original(
                         actor=actor,
                         zone=zone,
                         mail_filter=mail_filter,
-                        hosts=_hosts_for(mail_filter),
+                        hosts=filter_hosts_for(mail_filter),
                     )
             provider = mail_filter.provider
             if provider.uses_api:
@@ -725,7 +452,7 @@ def mail_filter_cancel_continue(*, actor: Actor, mail_filter: MailFilter) -> Mai
                 provider.mode == ProviderMode.EMAIL
                 and locked.request_channel != RequestChannel.MANUAL
             ):
-                locked.removal_text = _queue_provider_email(locked, "remove")
+                locked.removal_text = queue_provider_email(locked, "remove")
             elif provider.uses_api:
                 locked.removal_text = (
                     f"GET {provider.api_url.rstrip('/')}/api/domain/remove/domain/"

@@ -18,14 +18,16 @@ from hostwerk.core.audit import Actor
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import Zone
+from hostwerk.mail.filter_provider import (
+    mail_filter_send_request,
+    provider_link,
+    request_failure_message,
+)
 from hostwerk.mail.filtering import (
     MailFilterRefused,
     is_new_registration,
     mail_filter_confirm,
     mail_filter_create,
-    mail_filter_send_request,
-    provider_link,
-    request_failure_message,
 )
 from hostwerk.mail.models import MailFilter, MailFilterStatus, ProviderMode, RequestChannel
 from hostwerk.mail.queries import provider_for_product

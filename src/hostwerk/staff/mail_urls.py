@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from hostwerk.mail.views import mailbox_urlpatterns
 from hostwerk.staff import mail_views
+from hostwerk.staff.decorators import staff_required
 
 urlpatterns = [
     path("", mail_views.mail_overview, name="mail_overview"),
@@ -22,29 +24,14 @@ urlpatterns = [
         mail_views.mail_filter_cancel,
         name="mail_filter_cancel",
     ),
-    path("mailboxes/", mail_views.mail_mailbox_list, name="mail_mailbox_list"),
-    path("mailboxes/new/", mail_views.mail_mailbox_create, name="mail_mailbox_create"),
-    path("mailboxes/<int:mailbox_id>/", mail_views.mail_mailbox_detail, name="mail_mailbox_detail"),
+    *mailbox_urlpatterns(
+        mail_views.STAFF_MAILBOXES, login_required=staff_required, prefix="mailboxes/"
+    ),
     path("mailboxes/<int:mailbox_id>/fix/", mail_views.mail_mailbox_fix, name="mail_mailbox_fix"),
     path(
         "mailboxes/<int:mailbox_id>/check/",
         mail_views.mail_mailbox_check,
         name="mail_mailbox_check",
-    ),
-    path(
-        "mailboxes/<int:mailbox_id>/password/",
-        mail_views.mail_mailbox_password,
-        name="mail_mailbox_password",
-    ),
-    path(
-        "mailboxes/<int:mailbox_id>/quota/",
-        mail_views.mail_mailbox_quota,
-        name="mail_mailbox_quota",
-    ),
-    path(
-        "mailboxes/<int:mailbox_id>/delete/",
-        mail_views.mail_mailbox_delete,
-        name="mail_mailbox_delete",
     ),
     path("providers/", mail_views.mail_provider_list, name="mail_provider_list"),
     path("providers/new/", mail_views.mail_provider_create, name="mail_provider_create"),

@@ -1,9 +1,12 @@
 """Staff area: mail filtering requests (confirm, retry, cancel), every mailbox with its spam
-filter (fix), and the filtering providers."""
+filter (fix), and the filtering providers. The mailbox pages are mail/views.py's, shown as
+STAFF_MAILBOXES says."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,20 +16,19 @@ from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.dns.models import Zone
-from hostwerk.mail import actions, filtering, providers, queries
+from hostwerk.mail import actions, filter_provider, filtering, providers, queries
 from hostwerk.mail.forms import (
     ConfirmAnywayForm,
     ConfirmNoteForm,
-    MailboxPasswordForm,
-    MailboxQuotaForm,
     MailboxSearchForm,
     MailFilterSearchForm,
     ProviderForm,
     StaffMailboxCreateForm,
     errors_beside_fields,
-    mailbox_form_run,
 )
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
+from hostwerk.mail.views import Context, MailboxArea
+from hostwerk.provisioning.models import Service
 from hostwerk.staff.bulk_views import MAILBOX_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -64,7 +66,7 @@ def _filter_page(
     request: HttpRequest, mail_filter: MailFilter, *, anyway_form=None, status: int = 200
 ) -> HttpResponse:
     zone = Zone.objects.filter(name=mail_filter.domain).first()
-    hosts = filtering.planned_hosts(mail_filter)
+    hosts = filter_provider.planned_hosts(mail_filter)
     return render(
         request,
         "staff/mail/filter_detail.html",
@@ -73,7 +75,7 @@ def _filter_page(
             "mail_filter": mail_filter,
             "zone": zone,
             "hosts": hosts,
-            "destination": filtering.delivery_destination(mail_filter.domain),
+            "destination": filter_provider.delivery_destination(mail_filter.domain),
             "events": queries.mail_filter_audit_trail(mail_filter=mail_filter)[:30],
             "note_form": ConfirmNoteForm(),
             "anyway_form": anyway_form or ConfirmAnywayForm(),
@@ -207,58 +209,37 @@ def mail_filter_cancel(request: HttpRequest, mail_filter_id: int) -> HttpRespons
 # Mailboxes -------------------------------------------------------------------------------------
 
 
-@staff_required
-def mail_mailbox_list(request: HttpRequest) -> HttpResponse:
+def _mailbox_get(request: HttpRequest, mailbox_id: int) -> Mailbox:
+    return queries.mailbox_get(mailbox_id=mailbox_id)
+
+
+def _mailbox_rows(request: HttpRequest) -> tuple[QuerySet[Mailbox], Context]:
     search = MailboxSearchForm(request.GET)
     values = search.cleaned_data if search.is_valid() else {}
     query, spam_filter = values.get("q", ""), values.get("spam_filter", "")
-    page = paginate(request, queries.mailbox_search(query=query, spam_filter=spam_filter))
-    context = {
-        **_tabs("mailboxes"),
+    return queries.mailbox_search(query=query, spam_filter=spam_filter), {
         "search": search,
         "query": query,
         "spam_filter": spam_filter,
-        "page_obj": page,
         "bulk_actions": MAILBOX_BULK_ACTIONS,
     }
-    template = "staff/mail/_mailbox_table.html" if request.htmx else "staff/mail/mailbox_list.html"
-    return render(request, template, context)
 
 
-@staff_required
-def mail_mailbox_create(request: HttpRequest) -> HttpResponse:
+def _create_form(request: HttpRequest) -> forms.Form:
     initial = {"domain": request.GET.get("domain", "")}
-    form = StaffMailboxCreateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        service = _service_by_domain(form.cleaned_data["domain"])
-        if service is None:
-            form.add_error(
-                "domain", _("There is no active hosting service on a Plesk server for this domain.")
-            )
-        else:
-            done, mailbox = mailbox_form_run(
-                form,
-                lambda: actions.mailbox_create(
-                    actor=request.actor,
-                    service=service,
-                    local_part=form.cleaned_data["local_part"],
-                    password=form.cleaned_data["password"],
-                    quota_mb=form.cleaned_data["quota_mb"],
-                ),
-                rename={"service": "domain"},
-            )
-            if done:
-                _mailbox_created_message(request, mailbox)
-                return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
-    return render(
-        request,
-        "staff/mail/mailbox_create.html",
-        {**_tabs("mailboxes"), "form": form},
-        status=422 if request.method == "POST" else 200,
-    )
+    return StaffMailboxCreateForm(request.POST or None, initial=initial)
 
 
-def _service_by_domain(text: str):
+def _create_service(form: forms.Form) -> Service | None:
+    service = _service_by_domain(form.cleaned_data["domain"])
+    if service is None:
+        form.add_error(
+            "domain", _("There is no active hosting service on a Plesk server for this domain.")
+        )
+    return service
+
+
+def _service_by_domain(text: str) -> Service | None:
     try:
         domain = parse_domain_name(text.strip().rstrip(".")).ascii
     except DomainNameError:
@@ -281,24 +262,32 @@ def _mailbox_created_message(request: HttpRequest, mailbox: Mailbox) -> None:
         )
 
 
-def _mailbox_page(request, mailbox, *, password_form=None, quota_form=None, status=200):
-    return render(
-        request,
-        "staff/mail/mailbox_detail.html",
-        {
-            **_tabs("mailboxes"),
-            "mailbox": mailbox,
-            "password_form": password_form or MailboxPasswordForm(),
-            "quota_form": quota_form or MailboxQuotaForm(initial={"quota_mb": mailbox.quota_mb}),
-            "events": queries.mailbox_audit_trail(mailbox=mailbox)[:30],
-        },
-        status=status,
-    )
+def _detail_context(mailbox: Mailbox) -> Context:
+    return {"events": queries.mailbox_audit_trail(mailbox=mailbox)[:30]}
 
 
-@staff_required
-def mail_mailbox_detail(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    return _mailbox_page(request, queries.mailbox_get(mailbox_id=mailbox_id))
+# Every mailbox, with the mail tabs; the pages themselves are mail/views.py's.
+STAFF_MAILBOXES = MailboxArea(
+    namespace="staff",
+    url_names={
+        page: f"mail_mailbox_{page}"
+        for page in ("list", "create", "detail", "password", "quota", "delete")
+    },
+    templates={
+        "list": "staff/mail/mailbox_list.html",
+        "list_rows": "staff/mail/_mailbox_table.html",
+        "create": "staff/mail/mailbox_create.html",
+        "detail": "staff/mail/mailbox_detail.html",
+    },
+    mailbox_get=_mailbox_get,
+    mailbox_rows=_mailbox_rows,
+    page_context=lambda request: _tabs("mailboxes"),
+    create_form=_create_form,
+    create_service=_create_service,
+    created_message=_mailbox_created_message,
+    create_field_names={"service": "domain"},
+    detail_context=_detail_context,
+)
 
 
 @require_POST
@@ -341,57 +330,6 @@ def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
             % {"state": mailbox.get_spam_filter_display()},
         )
     return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
-
-
-@require_POST
-@staff_required
-def mail_mailbox_password(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
-    form = MailboxPasswordForm(request.POST)
-    if form.is_valid():
-        done, _result = mailbox_form_run(
-            form,
-            lambda: actions.mailbox_password_change(
-                actor=request.actor, mailbox=mailbox, password=form.cleaned_data["password"]
-            ),
-        )
-        if done:
-            messages.success(request, _("The password is changed."))
-            return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
-    return _mailbox_page(request, mailbox, password_form=form, status=422)
-
-
-@require_POST
-@staff_required
-def mail_mailbox_quota(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
-    form = MailboxQuotaForm(request.POST)
-    if form.is_valid():
-        done, _result = mailbox_form_run(
-            form,
-            lambda: actions.mailbox_quota_set(
-                actor=request.actor, mailbox=mailbox, quota_mb=form.cleaned_data["quota_mb"]
-            ),
-        )
-        if done:
-            messages.success(request, _("The quota is changed."))
-            return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
-    return _mailbox_page(request, mailbox, quota_form=form, status=422)
-
-
-@require_POST
-@staff_required
-def mail_mailbox_delete(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
-    try:
-        actions.mailbox_delete(actor=request.actor, mailbox=mailbox)
-    except HostwerkError as error:
-        messages.error(request, error.message)
-        return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
-    messages.success(
-        request, _("Mailbox %(address)s is deleted.") % {"address": mailbox.address_display}
-    )
-    return redirect("staff:mail_mailbox_list")
 
 
 # Providers -------------------------------------------------------------------------------------

@@ -56,3 +56,16 @@ def int_of(element: etree._Element | None, xpath: str) -> int | None:
 
 def bool_of(element: etree._Element | None, xpath: str) -> bool:
     return text_of(element, xpath).lower() in ("true", "1")
+
+
+def exactly_one(**candidates: object) -> tuple[str, str]:
+    given = [(tag, value) for tag, value in candidates.items() if value is not None]
+    if len(given) != 1:
+        raise TypeError(f"give exactly one of {', '.join(candidates)}")
+    tag, value = given[0]
+    return tag, str(value)
+
+
+def optional_child(parent: etree._Element, tag: str, value: str) -> None:
+    if value:
+        child(parent, tag, value)

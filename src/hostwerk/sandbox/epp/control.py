@@ -5,24 +5,41 @@ from __future__ import annotations
 import json
 import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from hostwerk.sandbox.epp.state import domain_json
+from hostwerk.sandbox.epp.state import RegistryState, domain_json
 from hostwerk.sandbox.faults import fault_from_json
-
-if TYPE_CHECKING:
-    from hostwerk.sandbox.epp.server import EppSandbox
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/_sandbox"
 
 
+class SessionCounter(Protocol):
+    def session_count(self) -> int: ...
+
+
+class ControlledSandbox(Protocol):
+    """What the control API needs of the simulator it controls (server.EppSandbox is one).
+
+    Described here rather than imported, so that the server can build a control server without
+    the two modules importing each other.
+    """
+
+    @property
+    def state(self) -> RegistryState: ...
+
+    @property
+    def epp_server(self) -> SessionCounter: ...
+
+    def drop_connections(self) -> int: ...
+
+
 class ControlServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], sandbox: EppSandbox) -> None:
+    def __init__(self, address: tuple[str, int], sandbox: ControlledSandbox) -> None:
         self.sandbox = sandbox
         super().__init__(address, ControlHandler)
 
@@ -88,7 +105,7 @@ class ControlHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     @property
-    def sandbox(self) -> EppSandbox:
+    def sandbox(self) -> ControlledSandbox:
         return self.server.sandbox
 
     def get_state(self) -> tuple[int, Any]:

@@ -22,6 +22,7 @@ from hostwerk.integrations.epp.framing import FrameReader, FramingError, encode_
 from hostwerk.sandbox.epp.certificates import generate_self_signed
 from hostwerk.sandbox.epp.command_base import ParsedCommand, SessionState, parse_command
 from hostwerk.sandbox.epp.commands import CommandProcessor
+from hostwerk.sandbox.epp.control import ControlServer
 from hostwerk.sandbox.epp.protocol import Reply, greeting, q, response
 from hostwerk.sandbox.epp.state import (
     DEFAULT_TRANSFER_APPROVE_AFTER,
@@ -233,7 +234,10 @@ class EppRequestHandler(socketserver.BaseRequestHandler):
 
 @dataclass
 class EppSandbox:
-    """A built simulator: `start()` returns one that is already serving in threads."""
+    """A built simulator: `start()` returns one that is already serving in threads.
+
+    It is the ControlledSandbox that its control server (control.py) works on.
+    """
 
     state: RegistryState
     epp_server: EppServer
@@ -301,8 +305,6 @@ def build(
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
 ) -> EppSandbox:
     """Create the servers (bound, not yet serving)."""
-    from hostwerk.sandbox.epp.control import ControlServer
-
     state = RegistryState(
         accounts=dict(accounts if accounts is not None else DEFAULT_ACCOUNTS),
         resolver=resolver,

@@ -10,9 +10,10 @@ from lxml import etree
 
 from hostwerk.core.xml import UnsafeXmlError, parse_xml, to_bytes
 from hostwerk.sandbox.faults import Fault
+from hostwerk.sandbox.plesk.entries import STANDARD_TEXTS, PleskFailure
 from hostwerk.sandbox.plesk.operations import error_answer, execute
 from hostwerk.sandbox.plesk.schema import SchemaViolation, validate_packet
-from hostwerk.sandbox.plesk.state import STANDARD_TEXTS, PleskFailure, PleskState
+from hostwerk.sandbox.plesk.state import PleskState
 
 NEWEST_PROTOCOL = (1, 6, 9, 1)
 NEWEST_PROTOCOL_TEXT = "1.6.9.1"
