@@ -27,6 +27,7 @@ from hostwerk.mail.forms import (
     mailbox_form_run,
 )
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
+from hostwerk.provisioning.remote_errors import remote_error_message
 from hostwerk.staff.bulk_views import MAILBOX_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -138,7 +139,7 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
             form.add_error("reason", missing.message)
             return _filter_page(request, mail_filter, anyway_form=form, status=422)
         except HostwerkError as error:
-            messages.error(request, error.message)
+            messages.error(request, remote_error_message(error))
             return detail
         _confirmed_message(request, mail_filter)
         return detail
@@ -150,7 +151,7 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
             note=note.cleaned_data["note"] if note.is_valid() else "",
         )
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
         return detail
     if outcome.confirmed:
         _confirmed_message(request, outcome.mail_filter)
@@ -308,7 +309,7 @@ def mail_mailbox_fix(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     try:
         mailbox = actions.mailbox_spam_filter_fix(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
     else:
         if mailbox.spam_filter == SpamFilterState.ON:
             messages.success(
@@ -333,7 +334,7 @@ def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     try:
         mailbox = actions.mailbox_spam_filter_check(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
     else:
         messages.info(
             request,
@@ -386,7 +387,7 @@ def mail_mailbox_delete(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     try:
         actions.mailbox_delete(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
         return redirect("staff:mail_mailbox_detail", mailbox_id=mailbox.pk)
     messages.success(
         request, _("Mailbox %(address)s is deleted.") % {"address": mailbox.address_display}
