@@ -70,20 +70,21 @@ def _english_msgids() -> tuple[set[str], list[str]]:
 
 
 class _Text(HTMLParser):
+    # A textarea holds what is being edited (an e-mail template's source), like an input's value.
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "code", "pre"):
+        if tag in ("script", "style", "code", "pre", "textarea"):
             self._skip += 1
         for name, value in attrs:
             if name in ("placeholder", "aria-label", "alt") and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "code", "pre") and self._skip:
+        if tag in ("script", "style", "code", "pre", "textarea") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -134,6 +135,7 @@ def world(db, client_a, client_a_user, staff_user):
     by_name = {
         "staff:product_group_edit": {"group_id": group.pk},
         "staff:server_group_edit": {"group_id": server_group.pk if server_group else None},
+        "staff:email_template_edit": {"kind": "order_confirmation", "language": "nl"},
     }
     values["template_record_id"] = template_record.pk if template_record else None
     values["change_id"] = change.pk if change else None
@@ -173,6 +175,7 @@ def test_every_staff_page_is_dutch(staff_web, world):
     rendered, problems = _render_all(staff_web, _patterns(staff_urls.urlpatterns, "staff"), world)
     assert len(rendered) > 40, rendered
     assert "staff:client_detail" in rendered and "staff:invoice_detail" in rendered
+    assert {"staff:email_template_list", "staff:email_template_edit"} <= set(rendered)
     assert not problems, "\n".join(problems)
 
 

@@ -149,3 +149,35 @@ def test_api_order_names_the_domain_an_accepted_domain_item_created(
     body = staff_api.get(f"/orders/{order.pk}").json()
     assert body["items"][0]["status"] == "accepted"
     assert body["items"][0]["domain_id"] == item.domain_record.pk
+
+
+@pytest.mark.django_db
+def test_a_plesk_fault_shows_the_dutch_explanation_beside_the_remote_text(
+    staff_web, staff_user, order, plesk_servers
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from hostwerk.provisioning.remote_errors import PLESK_EXPLANATIONS
+
+    staff_user.language = "nl"
+    staff_user.save()
+    remote = "The domain name anna.nl is invalid."
+    plesk_servers.fail_next("plesk1", "webspace.add", code=1019, text=remote)
+    staff_web.post(reverse("staff:order_accept", args=[order.pk]), plan_post(order))
+    item = order.items.get(domain="anna.nl")
+    assert item.status == "failed"
+    assert item.remote_error == {"system": "plesk", "code": "1019", "text": remote}
+    with translation.override("nl"):
+        dutch = str(PLESK_EXPLANATIONS[1019])
+    with translation.override("en"):
+        assert dutch != str(PLESK_EXPLANATIONS[1019])  # the catalogue has it in Dutch
+    for url in ("staff:order_detail", "staff:order_accept"):
+        html = staff_web.get(reverse(url, args=[order.pk])).content.decode()
+        assert escape(dutch) in html
+        assert escape(remote) in html
+        assert "(code 1019)" in html
+    # Accepted on a retry: the remote error goes with the failure.
+    staff_web.post(reverse("staff:order_accept", args=[order.pk]), plan_post(order))
+    item.refresh_from_db()
+    assert (item.status, item.remote_error) == ("accepted", {})

@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "api_token.revoke": _("API token revoked"),
     "billing_settings.update": _("Billing settings changed"),
     "client.create": _("Client created"),
+    "email_template.reset": _("E-mail template reset to the default"),
+    "email_template.update": _("E-mail template changed"),
     "client.credit_add": _("Credit added"),
     "client.update": _("Client details changed"),
     "client_user.create": _("Login added"),

@@ -64,6 +64,8 @@ class MailboxArea:
     # What else the create page shows; asked for only when the page is shown.
     create_context: Callable[[HttpRequest], Context] = _no_context
     detail_context: Callable[[Mailbox], Context] = _no_context
+    # How a refused remote call reads here: staff also get Hostwerk's explanation of the code.
+    error_message: Callable[[HostwerkError], str] = lambda error: error.message
 
     def url_name(self, page: str) -> str:
         return f"{self.namespace}:{self.url_names[page]}"
@@ -172,7 +174,7 @@ def mailbox_delete(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) 
     try:
         actions.mailbox_delete(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, area.error_message(error))
         return area.to_detail(mailbox)
     messages.success(
         request, _("Mailbox %(address)s is deleted.") % {"address": mailbox.address_display}

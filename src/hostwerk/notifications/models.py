@@ -74,3 +74,28 @@ class EmailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename or f"{self.kind} {self.object_id}"
+
+
+class EmailTemplateOverride(models.Model):
+    """Staff's own text of one kind of e-mail in one language, used instead of the file
+    templates under templates/notifications/<kind>/, which stay the default."""
+
+    kind = models.CharField(_("e-mail"), max_length=100)  # a name in notifications/kinds.py
+    language = models.CharField(_("language"), max_length=5)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(
+        _("HTML"), blank=True, help_text=_("Empty: the e-mail is sent as plain text only.")
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="email_override_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"

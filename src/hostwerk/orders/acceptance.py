@@ -34,6 +34,7 @@ from hostwerk.orders.handlers import (
     order_refresh,
 )
 from hostwerk.orders.models import ItemKind, ItemStatus, Order, OrderItem, OrderStatus
+from hostwerk.provisioning.remote_errors import remote_error_record
 
 logger = logging.getLogger(__name__)
 
@@ -108,17 +109,25 @@ def _release(item: OrderItem, run_id: str) -> None:
 
 
 @transaction.atomic
-def _mark_failed(*, actor: Actor, item: OrderItem, message: str, link: str) -> None:
+def _mark_failed(
+    *, actor: Actor, item: OrderItem, message: str, link: str, cause: BaseException | None = None
+) -> None:
+    remote = remote_error_record(cause)
     OrderItem.objects.filter(pk=item.pk).update(
-        status=ItemStatus.FAILED, error=message, error_field=link
+        status=ItemStatus.FAILED, error=message, error_field=link, remote_error=remote
     )
     item.status, item.error, item.error_field = ItemStatus.FAILED, message, link
+    item.remote_error = remote
     audit_record(
         actor=actor,
         action="order_item.fail",
         obj=item,
         client=item.order.client,
-        data={"order": item.order.number, "error": message},
+        data={
+            "order": item.order.number,
+            "error": message,
+            **({"remote": remote} if remote else {}),
+        },
     )
 
 
@@ -169,9 +178,11 @@ def order_accept(
                 raise AcceptFailed(plan.blocked, link=f"#plan-{item.pk}")
             handler_for(item.kind).accept(plan, actor)
         except AcceptFailed as failure:
-            _mark_failed(actor=actor, item=item, message=failure.message, link=failure.link)
+            _mark_failed(
+                actor=actor, item=item, message=failure.message, link=failure.link, cause=failure
+            )
         except HostwerkError as error:
-            _mark_failed(actor=actor, item=item, message=str(error), link="")
+            _mark_failed(actor=actor, item=item, message=str(error), link="", cause=error)
         except Exception as error:  # one broken item must not stop the others (R4)
             logger.exception("accepting order item %s failed", item.pk)
             _mark_failed(

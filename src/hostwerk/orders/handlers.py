@@ -104,7 +104,11 @@ def item_mark_accepted(
 ) -> None:
     """Call inside the handler's final transaction, with the objects the item created."""
     OrderItem.objects.filter(pk=item.pk).update(
-        status=ItemStatus.ACCEPTED, error="", error_field="", accepted_at=timezone.now()
+        status=ItemStatus.ACCEPTED,
+        error="",
+        error_field="",
+        remote_error={},
+        accepted_at=timezone.now(),
     )
     item.status = ItemStatus.ACCEPTED
     audit_record(

@@ -161,6 +161,9 @@ class OrderItem(models.Model):
     error_field = models.CharField(
         _("where to fix it"), max_length=200, blank=True, help_text=_("A link to the field to fix.")
     )
+    # The Plesk or SpamExperts code and text behind `error`, kept as sent, so staff read
+    # Hostwerk's explanation of it in their own language (provisioning/remote_errors.py).
+    remote_error = models.JSONField(_("remote error"), default=dict, blank=True)
     # A lease: the accept run that works on this item. Another run skips a leased item, so two
     # accepts at once provision it once; a lease older than ITEM_LEASE is considered abandoned.
     processing_by = models.CharField(max_length=40, blank=True)
@@ -176,6 +179,12 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def remote_error_explained(self):
+        from hostwerk.provisioning.remote_errors import remote_error_explain
+
+        return remote_error_explain(self.remote_error)
 
     @property
     def is_domain(self) -> bool:

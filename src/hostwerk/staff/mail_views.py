@@ -29,6 +29,7 @@ from hostwerk.mail.forms import (
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
 from hostwerk.mail.views import Context, MailboxArea
 from hostwerk.provisioning.models import Service
+from hostwerk.provisioning.remote_errors import remote_error_message
 from hostwerk.staff.bulk_views import MAILBOX_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -140,7 +141,7 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
             form.add_error("reason", missing.message)
             return _filter_page(request, mail_filter, anyway_form=form, status=422)
         except HostwerkError as error:
-            messages.error(request, error.message)
+            messages.error(request, remote_error_message(error))
             return detail
         _confirmed_message(request, mail_filter)
         return detail
@@ -152,7 +153,7 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
             note=note.cleaned_data["note"] if note.is_valid() else "",
         )
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
         return detail
     if outcome.confirmed:
         _confirmed_message(request, outcome.mail_filter)
@@ -283,6 +284,7 @@ STAFF_MAILBOXES = MailboxArea(
     mailbox_rows=_mailbox_rows,
     page_context=lambda request: _tabs("mailboxes"),
     create_form=_create_form,
+    error_message=remote_error_message,
     create_service=_create_service,
     created_message=_mailbox_created_message,
     create_field_names={"service": "domain"},
@@ -297,7 +299,7 @@ def mail_mailbox_fix(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     try:
         mailbox = actions.mailbox_spam_filter_fix(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
     else:
         if mailbox.spam_filter == SpamFilterState.ON:
             messages.success(
@@ -322,7 +324,7 @@ def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     try:
         mailbox = actions.mailbox_spam_filter_check(actor=request.actor, mailbox=mailbox)
     except HostwerkError as error:
-        messages.error(request, error.message)
+        messages.error(request, remote_error_message(error))
     else:
         messages.info(
             request,

@@ -162,3 +162,11 @@ def billing_settings_audit_trail():
     return AuditEvent.objects.filter(action="billing_settings.update").order_by(
         "-created_at", "-id"
     )
+
+
+def email_template_audit_trail(*, kind: str, language: str):
+    from hostwerk.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        action__startswith="email_template.", data__kind=kind, data__language=language
+    ).order_by("-created_at", "-id")

@@ -22,6 +22,7 @@ from hostwerk.provisioning.actions import (
     service_unsuspend,
 )
 from hostwerk.provisioning.models import ServiceStatus
+from hostwerk.provisioning.remote_errors import remote_error_message
 from hostwerk.staff.decorators import staff_required
 
 
@@ -115,5 +116,5 @@ def service_action(request: HttpRequest, service_id: int, action: str) -> HttpRe
             function(actor=request.actor, service=service)
             messages.success(request, done)
     except (ServiceRefused, HostwerkError) as error:
-        messages.error(request, str(error))
+        messages.error(request, remote_error_message(error))
     return redirect("staff:service_detail", service_id=service.pk)

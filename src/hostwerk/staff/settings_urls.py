@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from hostwerk.staff import email_template_views
 from hostwerk.staff import settings_views as views
 
 urlpatterns = [
@@ -27,4 +28,20 @@ urlpatterns = [
     path("server-groups/new/", views.server_group_create_view, name="server_group_create"),
     path("server-groups/<int:group_id>/", views.server_group_edit, name="server_group_edit"),
     path("billing/", views.billing_settings, name="billing_settings"),
+    path("emails/", email_template_views.email_template_list, name="email_template_list"),
+    path(
+        "emails/<slug:kind>/<slug:language>/",
+        email_template_views.email_template_edit,
+        name="email_template_edit",
+    ),
+    path(
+        "emails/<slug:kind>/<slug:language>/preview/",
+        email_template_views.email_template_preview,
+        name="email_template_preview",
+    ),
+    path(
+        "emails/<slug:kind>/<slug:language>/reset/",
+        email_template_views.email_template_reset_view,
+        name="email_template_reset",
+    ),
 ]
