@@ -45,15 +45,15 @@ D = datetime.date
 # A worker whose heartbeat is this old counts as dead; small, so the test waits seconds, not a
 # minute. The heartbeat comes every quarter of it.
 STALE_SECONDS = 3
-# How long the killed worker's Plesk call takes: it is still waiting when it is killed, and the
+# How long the killed workers' Plesk and PowerDNS calls take: it is still waiting when it is killed, and the
 # simulator has created the subscription before another worker takes the job over (at least
 # three quarters of STALE_SECONDS after the kill), so the retry must adopt it, not add a second.
 SLOW_CALL_SECONDS = 1.5
 BILLING_DAY = D(2027, 3, 1)
 WORKERS = ("worker-a", "worker-b", "worker-c")
-ORDERS = (
-    6  # orders 0-3 are accepted twice at once in the web processes; 4-5 in the web and a worker
-)
+# Orders 0-3 are accepted twice at once in the two web processes; 4-5 once in a web process
+# and once in a worker.
+ORDERS = 6
 ZONES = 4  # the zones of orders 0-3 (R7 repoints them while records are added)
 RECORDS_PER_ZONE = 6
 BILLING_RUNS = 4
