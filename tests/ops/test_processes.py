@@ -45,9 +45,10 @@ D = datetime.date
 # A worker whose heartbeat is this old counts as dead; small, so the test waits seconds, not a
 # minute. The heartbeat comes every quarter of it.
 STALE_SECONDS = 3
-# How long the killed workers' Plesk and PowerDNS calls take: it is still waiting when it is killed, and the
-# simulator has created the subscription before another worker takes the job over (at least
-# three quarters of STALE_SECONDS after the kill), so the retry must adopt it, not add a second.
+# How long the killed workers' Plesk and PowerDNS calls take: they are still waiting when they
+# are killed, and the remote side has done the work before another worker takes the jobs over
+# (at least three quarters of STALE_SECONDS after the kill), so the retry must adopt the
+# subscription, not add a second.
 SLOW_CALL_SECONDS = 1.5
 BILLING_DAY = D(2027, 3, 1)
 WORKERS = ("worker-a", "worker-b", "worker-c")
