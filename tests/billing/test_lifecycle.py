@@ -37,6 +37,7 @@ from hostwerk.provisioning.models import Service
 from tests.billing.factories import SYSTEM, ensure_vat_rates
 from tests.factories import ClientFactory, ProductFactory
 from tests.provisioning.factories import ServiceFactory
+from tests.support.processes import database_url
 
 D = datetime.date
 
@@ -334,14 +335,6 @@ def test_cron_runs_the_billing_once_a_day():
     assert job.every == datetime.timedelta(days=1)
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    return f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_billing_processes_at_once_invoice_each_period_once():
     """Two `hostwerk billing_run` processes for the same day, started together."""
@@ -354,7 +347,7 @@ def test_two_billing_processes_at_once_invoice_each_period_once():
     for client in clients:
         for _ in range(3):
             due_service(client=client, next_due_date=D(2027, 3, 10))
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     command = [sys.executable, "-m", "hostwerk.cli", "billing_run", "--date", "2027-03-01"]
     processes = [
         subprocess.Popen(

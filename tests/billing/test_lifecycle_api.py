@@ -150,3 +150,25 @@ def test_renewal_invoice_lines_name_their_service_and_half_open_period(client_a_
     line = body["lines"][0]
     assert (line["service_id"], line["domain_id"]) == (service.pk, None)
     assert (line["period_start"], line["period_end"]) == ("2027-03-10", "2027-04-10")
+
+
+@pytest.mark.django_db
+def test_staff_queue_a_billing_run_that_a_worker_then_runs(staff_api):
+    from tests.support.tasks import failed_tasks, queued_task_paths, run_queued_tasks
+
+    service = due_service(next_due_date=D(2027, 3, 10))
+    response = staff_api.post("/billing-runs", {"date": "2027-03-01"})
+    assert response.status_code == 202, response.json()
+    assert response.json()["date"] == "2027-03-01"
+    assert queued_task_paths() == ["hostwerk.billing.tasks.run_billing"]
+    assert AuditEvent.objects.get(action="billing_run.queue").data == {"date": "2027-03-01"}
+    assert run_queued_tasks() >= 1
+    assert failed_tasks() == []
+    assert renewal_invoice(service).lines.get().service_id == service.pk
+
+
+@pytest.mark.django_db
+def test_a_client_token_cannot_queue_a_billing_run(client_a_api):
+    response = client_a_api.post("/billing-runs", {"date": "2027-03-01"})
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="billing_run.queue").exists()

@@ -229,6 +229,31 @@ def test_a_zone_another_process_is_publishing_is_tried_again_later(published_zon
     assert published_zone.status == PublishStatus.PUBLISHED
 
 
+def test_the_lease_of_a_worker_that_died_mid_publish_is_released_at_once(
+    published_zone, staff_actor
+):
+    from hostwerk.core.models import WorkerBeat
+    from hostwerk.core.workers import worker_stopped
+
+    record_create(
+        actor=staff_actor, zone=published_zone, name="shop", type="A", content="192.0.2.7"
+    )
+    other = Zone.objects.create(
+        name="other.nl", publishing_by="worker-b:1", publishing_since=timezone.now()
+    )
+    Zone.objects.filter(pk=published_zone.pk).update(
+        publishing_since=timezone.now(), publishing_by="worker-a:0123456789abcde"
+    )
+    assert publish_zone_version(published_zone.pk)[0] == PublishOutcome.BUSY
+
+    worker_stopped.send(sender=WorkerBeat, worker_id="worker-a")
+    assert publish_zone_version(published_zone.pk)[0] == PublishOutcome.PUBLISHED
+    published_zone.refresh_from_db()
+    assert (published_zone.publishing_by, published_zone.publishing_since) == ("", None)
+    other.refresh_from_db()
+    assert other.publishing_by == "worker-b:1"  # another worker's lease stays
+
+
 def test_publish_now_returns_once_the_dns_server_answers(
     powerdns_publishing, powerdns_server, staff_actor, forwarding_server
 ):

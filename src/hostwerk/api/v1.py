@@ -6,7 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from hostwerk.api import billing, catalog, clients, dns, domains, mail, orders, services
+from hostwerk.api import (
+    billing,
+    billing_runs,
+    catalog,
+    clients,
+    dns,
+    domains,
+    mail,
+    orders,
+    services,
+)
 from hostwerk.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -21,6 +31,7 @@ api = NinjaAPI(
 
 api.add_router("/clients", clients.router)
 api.add_router("/invoices", billing.router)
+api.add_router("/billing-runs", billing_runs.router)
 api.add_router("/orders", orders.router)
 api.add_router("/services", services.router)
 api.add_router("/dns", dns.router)

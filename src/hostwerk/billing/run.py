@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from hostwerk.billing.domain_work import (
@@ -33,7 +34,7 @@ from hostwerk.billing.models import BillingRun
 from hostwerk.billing.payments import credits_apply_all
 from hostwerk.billing.renewals import domains_due, renewal_invoices_create, services_due
 from hostwerk.core import clock
-from hostwerk.core.audit import Actor
+from hostwerk.core.audit import Actor, audit_record
 
 SUMMARY_KEYS = (
     "date",
@@ -75,6 +76,16 @@ def billing_run(*, actor: Actor, day: datetime.date | None = None) -> dict[str, 
     }
     BillingRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), summary=summary)
     return summary
+
+
+@transaction.atomic
+def billing_run_queue(*, actor: Actor, day: datetime.date) -> str:
+    """Queue the billing run of `day` for a worker; the task's id. Queuing it more than once is
+    harmless: overlapping runs invoice, remind and suspend each thing once."""
+    from hostwerk.billing.tasks import run_billing
+
+    audit_record(actor=actor, action="billing_run.queue", data={"date": day.isoformat()})
+    return str(run_billing.enqueue(day.isoformat()).id)
 
 
 PREVIEW_LIMIT = 20

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
+    "billing_run.queue": _("Billing run queued"),
     "billing_settings.update": _("Billing settings changed"),
     "client.create": _("Client created"),
     "email_template.reset": _("E-mail template reset to the default"),

@@ -63,6 +63,9 @@ class Zone(models.Model):
     # Set while one process publishes the zone, so that two never write it at once (a lease:
     # an old value means the process died, and another may take over).
     publishing_since = models.DateTimeField(null=True, blank=True)
+    # Who holds that lease (hostwerk.core.workers.run_id_new): when a worker dies mid-publish,
+    # its lease is released at once, so that its queued-again task need not wait for it to age.
+    publishing_by = models.CharField(max_length=40, blank=True, default="")
     changed_at = models.DateTimeField(_("last change"), auto_now_add=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

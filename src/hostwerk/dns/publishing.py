@@ -4,7 +4,8 @@ Every change raises the zone's `version`. Publishing reads a version with its re
 them, and records `published_version`; a version already published is skipped, so duplicate and
 retried tasks do nothing. One process at a time publishes a zone: it holds a lease
 (`publishing_since`, taken with a conditional UPDATE), so an older version can never overwrite a
-newer one on the DNS server. A lease older than LEASE belongs to a process that died.
+newer one on the DNS server. A lease older than LEASE belongs to a process that died; the lease
+of a worker known to have died (its heartbeat stopped) is released at once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hostwerk.core.errors import HostwerkError, PermanentError, TransientError
+from hostwerk.core.workers import run_id_new, run_id_prefix
 from hostwerk.dns.history import records_snapshot
 from hostwerk.dns.models import TYPES_WITH_PRIORITY, PublishStatus, Zone
 from hostwerk.dns.publishers import PublishedRecord, Publisher, ZoneContents, get_publisher
@@ -65,10 +67,11 @@ def publish_zone_version(
     DNS server's errors but returns them with the outcome."""
     publisher = publisher or get_publisher()
     now = timezone.now()
+    run_id = run_id_new()
     claimed = (
         Zone.objects.filter(pk=zone_id)
         .filter(Q(publishing_since__isnull=True) | Q(publishing_since__lt=now - LEASE))
-        .update(publishing_since=now)
+        .update(publishing_since=now, publishing_by=run_id)
     )
     if not claimed:
         if Zone.objects.filter(pk=zone_id).exists():
@@ -119,4 +122,15 @@ def publish_zone_version(
                 return PublishOutcome.PUBLISHED, None
             # Changed while we were publishing: go round and publish the newer version too.
     finally:
-        Zone.objects.filter(pk=zone_id).update(publishing_since=None)
+        # Only our own lease: after LEASE another process may have taken the zone over.
+        Zone.objects.filter(pk=zone_id, publishing_by=run_id).update(
+            publishing_since=None, publishing_by=""
+        )
+
+
+def leases_of_stopped_worker_release(*, worker_id: str, **_) -> int:
+    """A worker died while publishing: its zone leases go, so that its queued-again task
+    publishes now instead of finding the zone busy until the lease is LEASE old."""
+    return Zone.objects.filter(publishing_by__startswith=run_id_prefix(worker_id)).update(
+        publishing_since=None, publishing_by=""
+    )

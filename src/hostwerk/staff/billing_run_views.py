@@ -20,9 +20,8 @@ from hostwerk.billing.forms import (
 )
 from hostwerk.billing.lifecycle import cancellation_withdraw
 from hostwerk.billing.models import BillingRun, CancellationRequest
-from hostwerk.billing.run import billing_preview
+from hostwerk.billing.run import billing_preview, billing_run_queue
 from hostwerk.billing.service_billing import ServiceBillingInvalid, service_billing_update
-from hostwerk.billing.tasks import run_billing
 from hostwerk.core import clock
 from hostwerk.core.errors import HostwerkError
 from hostwerk.domains.cancellation import domain_cancel
@@ -39,7 +38,7 @@ def billing_runs(request: HttpRequest) -> HttpResponse:
     form = BillingRunForm(request.POST or request.GET or None, initial={"day": clock.today()})
     day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
     if request.method == "POST" and form.is_valid():
-        run_billing.enqueue(day.isoformat())
+        billing_run_queue(actor=request.actor, day=day)
         messages.success(
             request,
             _("The billing run for %(day)s is queued; it appears below when it is done.")
