@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from hostwerk.api import billing, catalog, clients, dns, domains, mail, orders, services
+from hostwerk.api import billing, catalog, clients, dns, domains, drift, mail, orders, services
 from hostwerk.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -27,6 +27,7 @@ api.add_router("/dns", dns.router)
 api.add_router("/domains", domains.router)
 api.add_router("", catalog.router)
 api.add_router("", mail.router)
+api.add_router("", drift.router)
 
 
 @api.exception_handler(ValidationError)
