@@ -11,21 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from hostwerk.catalog.models import ProductType
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import PublishStatus, Zone
-from hostwerk.dns.publishers import publishes_remotely, rrset_changes
+from hostwerk.dns.publishers import powerdns_client, publishes_remotely, rrset_changes
 from hostwerk.dns.publishing import zone_contents
 from hostwerk.domains.models import Domain, DomainStatus
 from hostwerk.domains.registrars import registrar_client
 from hostwerk.domains.registrars.base import ObjectMissing
 from hostwerk.drift.models import DifferenceKind
 from hostwerk.integrations.plesk import PleskClient
-from hostwerk.integrations.powerdns import PowerDnsClient, RRSet
+from hostwerk.integrations.powerdns import RRSet
 from hostwerk.mail.filtering import provider_client
 from hostwerk.mail.models import Mailbox, MailboxStatus, MailFilter, MailFilterStatus, ProviderMode
 from hostwerk.provisioning.models import Server, Service, ServiceStatus
@@ -461,14 +460,6 @@ def _check_domains(report: CheckReport, system: str, domains: list[Domain]) -> N
 
 
 # PowerDNS -----------------------------------------------------------------------------------------
-
-
-def powerdns_client() -> PowerDnsClient:
-    return PowerDnsClient(
-        settings.HOSTWERK_POWERDNS_API_URL,
-        api_key=settings.HOSTWERK_POWERDNS_API_KEY,
-        timeout=settings.HOSTWERK_POWERDNS_TIMEOUT,
-    )
 
 
 def _rrset_text(rrsets: Iterable[RRSet]) -> str:
