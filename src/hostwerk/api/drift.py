@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from hostwerk.accounts.models import ClientArea
-from hostwerk.api.auth import TokenAuth
+from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.schemas import DomainId, ServiceId
 from hostwerk.domains.models import Domain
 from hostwerk.drift.actions import CheckRefused, drift_check_domain, drift_check_service
@@ -37,12 +37,6 @@ class ObjectCheckOut(Schema):
     unreachable: list[str] = Field(description="Systems that could not be asked, with why.")
 
 
-def _staff_only(request: HttpRequest) -> None:
-    # The check is a staff tool: to a client token it does not exist, like another client's object.
-    if not request.user.is_staff:
-        raise HttpError(404, "Not Found")
-
-
 def _answer(outcome) -> dict:
     return {
         "checked": outcome.checked,
@@ -59,7 +53,7 @@ def _answer(outcome) -> dict:
 def check_service(request: HttpRequest, service_id: ServiceId):
     """Staff: compare the service (customer, subscription, status, plan, mailboxes) with its Plesk
     server and record the differences; 409 when there is nothing to compare it with."""
-    _staff_only(request)
+    require_staff(request)
     service = get_object_or_404(Service.objects.select_related("client"), pk=service_id)
     try:
         return _answer(drift_check_service(actor=request.actor, service=service))
@@ -75,7 +69,7 @@ def check_service(request: HttpRequest, service_id: ServiceId):
 def check_domain(request: HttpRequest, domain_id: DomainId):
     """Staff: compare the domain (registered for us, expiry, name servers, owner) with its
     registry and record the differences; 409 when there is nothing to compare it with."""
-    _staff_only(request)
+    require_staff(request)
     domain = get_object_or_404(Domain.objects.select_related("client"), pk=domain_id)
     try:
         return _answer(drift_check_domain(actor=request.actor, domain=domain))
