@@ -212,6 +212,7 @@ PASSWORD_HASHERS = [
     # Hashes taken over from WHMCS: accepted once, then rehashed with the first hasher above.
     "hostwerk.accounts.hashers.WhmcsBcryptPasswordHasher",
     "hostwerk.accounts.hashers.WhmcsMd5PasswordHasher",
+    "hostwerk.accounts.hashers.WhmcsHmacSha256PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

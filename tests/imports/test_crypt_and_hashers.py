@@ -77,7 +77,8 @@ def test_forms_the_hashers_do_not_know_are_not_taken(value):
 
 def test_new_passwords_use_the_default_hasher(settings):
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert settings.PASSWORD_HASHERS[-2:] == [
+    assert settings.PASSWORD_HASHERS[-3:] == [
         "hostwerk.accounts.hashers.WhmcsBcryptPasswordHasher",
         "hostwerk.accounts.hashers.WhmcsMd5PasswordHasher",
+        "hostwerk.accounts.hashers.WhmcsHmacSha256PasswordHasher",
     ]

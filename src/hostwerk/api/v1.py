@@ -13,6 +13,7 @@ from hostwerk.api import (
     clients,
     dns,
     domains,
+    drift,
     mail,
     orders,
     services,
@@ -38,6 +39,7 @@ api.add_router("/dns", dns.router)
 api.add_router("/domains", domains.router)
 api.add_router("", catalog.router)
 api.add_router("", mail.router)
+api.add_router("", drift.router)
 
 
 @api.exception_handler(ValidationError)

@@ -199,6 +199,7 @@ class ZoneChangeAction(models.TextChoices):
     ZONE_POINT_TO = "zone_point_to", _("pointed at a server")  # R7: follows the hosting
     CLIENT_CHANGE = "client_change", _("client changed")
     ZONE_DELETE = "zone_delete", _("zone deleted")
+    ZONE_IMPORT = "zone_import", _("imported from a DNS server")  # PowerDNS or Plesk
 
 
 class ZoneChange(models.Model):

@@ -165,6 +165,15 @@ def get_publisher() -> Publisher:
     return DatabaseOnlyPublisher()
 
 
+def powerdns_client() -> PowerDnsClient:
+    """A client of the PowerDNS Hostwerk publishes to, for reading what it serves."""
+    return PowerDnsClient(
+        settings.HOSTWERK_POWERDNS_API_URL,
+        api_key=settings.HOSTWERK_POWERDNS_API_KEY,
+        timeout=settings.HOSTWERK_POWERDNS_TIMEOUT,
+    )
+
+
 def publishes_remotely() -> bool:
     """False when zones live in the database only (they count as published at once)."""
     return settings.HOSTWERK_DNS_PUBLISHER != "none"

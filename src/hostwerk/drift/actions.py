@@ -13,13 +13,23 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hostwerk.core.audit import Actor, apply_changes, audit_record
 from hostwerk.core.errors import HostwerkError
-from hostwerk.drift.checks import CheckReport, Finding, drift_collect
+from hostwerk.domains.models import Domain
+from hostwerk.drift.checks import (
+    CheckReport,
+    Finding,
+    drift_collect,
+    drift_collect_domain,
+    drift_collect_service,
+)
 from hostwerk.drift.models import Difference, DifferenceKind, Resolution
+from hostwerk.mail.models import Mailbox
+from hostwerk.provisioning.models import Service
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +73,87 @@ def drift_check(*, actor: Actor, server_name: str = "", repair: bool = False) ->
     return outcome
 
 
+class CheckRefused(HostwerkError):
+    """There is nothing on a remote system to compare this object with; `message` says why."""
+
+
+def drift_check_service(*, actor: Actor, service: Service) -> DriftOutcome:
+    """Compare one service with its Plesk server and record what differs. Only this service's
+    earlier differences (and its mailboxes') can be resolved by it; nobody else's."""
+    try:
+        report = drift_collect_service(service_id=service.pk)
+    except Service.DoesNotExist:
+        raise CheckRefused(
+            _(
+                "Only an active or suspended service with a domain, on a server Hostwerk "
+                "manages, can be compared with its server."
+            )
+        ) from None
+    scope = (
+        Q(object_type="service", object_id=service.pk)
+        | Q(
+            object_type="mailbox",
+            object_id__in=Mailbox.objects.filter(service=service).values("pk"),
+        )
+        # The full check would stop calling this service's subscription unknown as well.
+        | Q(kind=DifferenceKind.SUBSCRIPTION_UNKNOWN, object_label=service.domain.lower())
+    )
+    differences = _record(
+        actor=actor,
+        report=report,
+        scope=scope,
+        audit={"action": "drift.check_service", "obj": service, "client": service.client},
+    )
+    return DriftOutcome(
+        checked=report.checked, differences=differences, unreachable=report.unreachable
+    )
+
+
+def drift_check_domain(*, actor: Actor, domain: Domain) -> DriftOutcome:
+    """Compare one domain with its registry and record what differs; only this domain's earlier
+    differences can be resolved by it."""
+    try:
+        report = drift_collect_domain(domain_id=domain.pk)
+    except Domain.DoesNotExist:
+        raise CheckRefused(
+            _("Only an active domain at an active registrar can be compared with its registry.")
+        ) from None
+    differences = _record(
+        actor=actor,
+        report=report,
+        scope=Q(object_type="domain", object_id=domain.pk),
+        audit={"action": "drift.check_domain", "obj": domain, "client": domain.client},
+    )
+    return DriftOutcome(
+        checked=report.checked, differences=differences, unreachable=report.unreachable
+    )
+
+
 @transaction.atomic
-def _record(*, actor: Actor, report: CheckReport) -> list[Difference]:
+def _record(
+    *, actor: Actor, report: CheckReport, scope: Q | None = None, audit: dict | None = None
+) -> list[Difference]:
+    """Record a check's findings. Without `scope` the check compared its systems completely, so
+    every open difference of theirs it did not find again is gone; with `scope` (one object's
+    check) only the open differences in that scope can be."""
     now = timezone.now()
     found: list[Difference] = []
     keys = set()
-    open_by_key = {
-        difference.key: difference
-        for difference in Difference.objects.select_for_update().filter(
-            resolved_at__isnull=True, system__in=report.systems
+    candidates = Difference.objects.select_for_update().filter(
+        resolved_at__isnull=True, system__in=report.systems
+    )
+    in_scope: set[int] | None = None
+    if scope is not None:
+        # A finding can carry the key of another object's open difference (two services of one
+        # Plesk customer); it updates that one instead of clashing with it, but never resolves it.
+        finding_keys = [finding.key for finding in report.findings]
+        candidates = candidates.filter(scope | Q(key__in=finding_keys))
+        in_scope = set(
+            Difference.objects.filter(
+                scope, resolved_at__isnull=True, system__in=report.systems
+            ).values_list("pk", flat=True)
         )
-    }
+    open_by_key = {difference.key: difference for difference in candidates}
     for finding in report.findings:
         if finding.system not in report.systems or finding.key in keys:
             continue
@@ -93,7 +173,11 @@ def _record(*, actor: Actor, report: CheckReport) -> list[Difference]:
             difference.last_seen_at = now
             difference.save()
         found.append(difference)
-    gone = [d for key, d in open_by_key.items() if key not in keys]
+    gone = [
+        d
+        for key, d in open_by_key.items()
+        if key not in keys and (in_scope is None or d.pk in in_scope)
+    ]
     for difference in gone:
         Difference.objects.filter(pk=difference.pk, resolved_at__isnull=True).update(
             resolved_at=now, resolution=Resolution.GONE
@@ -104,9 +188,10 @@ def _record(*, actor: Actor, report: CheckReport) -> list[Difference]:
             obj=difference,
             data={"kind": difference.kind, "system": difference.system},
         )
+    audit = audit or {"action": "drift.check"}
     audit_record(
         actor=actor,
-        action="drift.check",
+        **audit,
         data={
             "checked": report.checked,
             "differences": len(found),

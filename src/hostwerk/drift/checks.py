@@ -11,21 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from hostwerk.catalog.models import ProductType
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import PublishStatus, Zone
-from hostwerk.dns.publishers import publishes_remotely, rrset_changes
+from hostwerk.dns.publishers import powerdns_client, publishes_remotely, rrset_changes
 from hostwerk.dns.publishing import zone_contents
 from hostwerk.domains.models import Domain, DomainStatus
 from hostwerk.domains.registrars import registrar_client
 from hostwerk.domains.registrars.base import ObjectMissing
 from hostwerk.drift.models import DifferenceKind
 from hostwerk.integrations.plesk import PleskClient
-from hostwerk.integrations.powerdns import PowerDnsClient, RRSet
+from hostwerk.integrations.powerdns import RRSet
 from hostwerk.mail.filter_provider import provider_client
 from hostwerk.mail.models import Mailbox, MailboxStatus, MailFilter, MailFilterStatus, ProviderMode
 from hostwerk.provisioning.models import Server, Service, ServiceStatus
@@ -95,13 +94,12 @@ def _status_word(status: str) -> str:
     return _("suspended") if status == "suspended" else _("active")
 
 
-def _check_plesk(report: CheckReport, server: Server) -> None:
-    services = list(
-        Service.objects.filter(
-            server=server, status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
-        )
+def _services_to_check():
+    """Services that should be on their server, with the mailboxes that should be there too."""
+    return (
+        Service.objects.filter(status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED))
         .exclude(domain="")
-        .select_related("product")
+        .select_related("product", "server")
         .prefetch_related(
             Prefetch(
                 "mailboxes",
@@ -110,8 +108,11 @@ def _check_plesk(report: CheckReport, server: Server) -> None:
                 ),
             )
         )
-        .order_by("domain")
     )
+
+
+def _check_plesk(report: CheckReport, server: Server) -> None:
+    services = list(_services_to_check().filter(server=server).order_by("domain"))
     with plesk_client_for(server) as plesk:
         customers = {customer.id for customer in plesk.customer_list()}
         webspaces = {webspace.name.lower(): webspace for webspace in plesk.webspace_list()}
@@ -142,6 +143,36 @@ def _check_plesk(report: CheckReport, server: Server) -> None:
                 ),
             )
         )
+
+
+def drift_collect_service(*, service_id: int) -> CheckReport:
+    """Compare one service with its Plesk server: customer, subscription, status, plan and
+    mailboxes. Raises Service.DoesNotExist for a service that should not be on a server (any
+    more) or whose server Hostwerk does not manage."""
+    service = (
+        _services_to_check()
+        .filter(server__active=True)
+        .exclude(server__api_url="")
+        .get(pk=service_id)
+    )
+    server = service.server
+    report = CheckReport()
+
+    def check() -> None:
+        with plesk_client_for(server) as plesk:
+            # One customer and one subscription, not the server's whole lists.
+            customers: set[int] = set()
+            if service.remote_customer_id.isdigit():
+                customer = plesk.customer_get(id=int(service.remote_customer_id))
+                if customer is not None:
+                    customers.add(customer.id)
+            webspace = plesk.webspace_get(name=service.domain.lower())
+            webspaces = {webspace.name.lower(): webspace} if webspace is not None else {}
+            report.checked += 1
+            _check_service(report, plesk, server, service, customers, webspaces)
+
+    _guarded(report, server.name, check)
+    return report
 
 
 def _check_service(
@@ -319,6 +350,20 @@ def _check_registries(report: CheckReport) -> None:
         )
 
 
+def drift_collect_domain(*, domain_id: int) -> CheckReport:
+    """Compare one active domain with its registry: registered for us, expiry, name servers,
+    owner. Raises Domain.DoesNotExist for a domain the registry check would not look at."""
+    domain = (
+        Domain.objects.filter(status=DomainStatus.ACTIVE, registrar__active=True)
+        .select_related("registrar")
+        .get(pk=domain_id)
+    )
+    report = CheckReport()
+    system = _registry_system(domain)
+    _guarded(report, system, lambda: _check_domains(report, system, [domain]))
+    return report
+
+
 def _names(values: Iterable[str]) -> list[str]:
     return sorted({value.strip().rstrip(".").lower() for value in values if value.strip()})
 
@@ -415,14 +460,6 @@ def _check_domains(report: CheckReport, system: str, domains: list[Domain]) -> N
 
 
 # PowerDNS -----------------------------------------------------------------------------------------
-
-
-def powerdns_client() -> PowerDnsClient:
-    return PowerDnsClient(
-        settings.HOSTWERK_POWERDNS_API_URL,
-        api_key=settings.HOSTWERK_POWERDNS_API_KEY,
-        timeout=settings.HOSTWERK_POWERDNS_TIMEOUT,
-    )
 
 
 def _rrset_text(rrsets: Iterable[RRSet]) -> str:

@@ -44,3 +44,24 @@ def last_check():
     from hostwerk.core.models import AuditEvent
 
     return AuditEvent.objects.filter(action="drift.check").order_by("-id").first()
+
+
+def differences_of_service(*, service) -> QuerySet[Difference]:
+    """The open differences a check against its server found for one service and its mailboxes."""
+    from hostwerk.mail.models import Mailbox
+
+    return Difference.objects.filter(
+        Q(object_type="service", object_id=service.pk)
+        | Q(
+            object_type="mailbox",
+            object_id__in=Mailbox.objects.filter(service=service).values("pk"),
+        ),
+        resolved_at__isnull=True,
+    ).order_by("kind", "id")
+
+
+def differences_of_domain(*, domain) -> QuerySet[Difference]:
+    """The open differences a check against its registry found for one domain."""
+    return Difference.objects.filter(
+        object_type="domain", object_id=domain.pk, resolved_at__isnull=True
+    ).order_by("kind", "id")

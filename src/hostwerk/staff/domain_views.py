@@ -17,6 +17,7 @@ from hostwerk.domains.models import Domain
 from hostwerk.domains.renewal import domain_renew
 from hostwerk.domains.sync import domain_sync
 from hostwerk.domains.tld_rules import tld_rule
+from hostwerk.drift.queries import differences_of_domain
 from hostwerk.orders.accept_domains import domain_registration_resend, domain_transfer_resend
 from hostwerk.staff.bulk_views import DOMAIN_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
@@ -55,6 +56,7 @@ def _detail(request: HttpRequest, domain: Domain, *, status: int = 200, **forms)
         or NameserversForm(initial={"nameservers": "\n".join(domain.nameservers)}),
         "renew_form": RenewForm(tld=domain.tld),
         "transfer_form": forms.get("transfer_form") or TransferForm(),
+        "differences": list(differences_of_domain(domain=domain)),
     }
     return render(request, "staff/domains/detail.html", context, status=status)
 

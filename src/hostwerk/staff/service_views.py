@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
+from hostwerk.drift.queries import differences_of_service
 from hostwerk.provisioning import queries
 from hostwerk.provisioning.actions import (
     ServiceRefused,
@@ -76,6 +77,7 @@ def service_detail_context(service, *, billing_form=None, cancellation_form=None
         "cancellation_form": cancellation_form or CancellationForm(),
         "cancellation": billing_queries.service_open_cancellation(service=service),
         "billing_lines": billing_queries.service_invoice_lines(service=service)[:10],
+        "differences": list(differences_of_service(service=service)),
     }
 
 

@@ -54,6 +54,11 @@ urlpatterns = [
     path("services/", service_views.service_list, name="service_list"),
     path("services/<int:service_id>/", service_views.service_detail, name="service_detail"),
     path(
+        "services/<int:service_id>/drift-check/",
+        drift_views.service_drift_check_view,
+        name="service_drift_check",
+    ),
+    path(
         "services/<int:service_id>/<str:action>/",
         service_views.service_action,
         name="service_action",
