@@ -65,6 +65,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     subprocess.run(
         [
             sys.executable,
+            "-P",  # the copy's own dns/ must not shadow dnspython
             "-m",
             "hostwerk.cli",
             "makemessages",

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "dns.template_record_update": _("Template record changed"),
     "dns.zone_create": _("Zone created"),
     "dns.zone_delete": _("Zone deleted"),
+    "dns.zone_import": _("Zone imported from a DNS server"),
+    "dns.zones_import": _("Zones imported from a DNS server"),
     "dns.zone_point_to": _("Zone pointed at a server"),
     "dns.zone_publish": _("Zone published"),
     "dns.zone_publish_all": _("All zones published"),
