@@ -24,6 +24,7 @@ from hostwerk.billing.forms import (
     PaymentForm,
 )
 from hostwerk.billing.payments import PaymentInvalid, payment_book
+from hostwerk.billing.models import InvoiceStatus
 from hostwerk.core import clock
 from hostwerk.core.pages import paginate
 from hostwerk.staff.bulk_views import INVOICE_BULK_ACTIONS
@@ -145,7 +146,7 @@ def invoice_payment_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
             _("This payment (reference %(reference)s) was booked before; nothing was booked again.")
             % {"reference": booking.payment.reference},
         )
-    elif booking.invoice.status == "paid" and data["kind"] == "payment":
+    elif booking.invoice.status == InvoiceStatus.PAID and data["kind"] == "payment":
         messages.success(request, _("Invoice %(number)s is paid.") % {"number": invoice.number})
     else:
         messages.success(

@@ -34,7 +34,7 @@ from hostwerk.orders.forms import (
     plan_overrides_from_post,
 )
 from hostwerk.orders.items import OrderInvalid
-from hostwerk.orders.models import OrderChannel
+from hostwerk.orders.models import ItemStatus, OrderChannel
 from hostwerk.staff.bulk_views import ORDER_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -227,7 +227,7 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
             else:
                 order_accept(actor=request.actor, order=order, overrides=overrides)
                 order = queries.order_get(order_id=order_id)
-                failed = [item for item in order.items.all() if item.status == "failed"]
+                failed = [item for item in order.items.all() if item.status == ItemStatus.FAILED]
                 if failed:
                     messages.warning(
                         request,
@@ -236,10 +236,14 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
                         )
                         % {
                             "done": sum(
-                                1 for item in order.items.all() if item.status == "accepted"
+                                1
+                                for item in order.items.all()
+                                if item.status == ItemStatus.ACCEPTED
                             ),
                             "total": sum(
-                                1 for item in order.items.all() if item.status != "cancelled"
+                                1
+                                for item in order.items.all()
+                                if item.status != ItemStatus.CANCELLED
                             ),
                         },
                     )
@@ -262,7 +266,7 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
         "plans": plans,
         "errors": errors,
         "running": order_accepting_now(order),
-        "retry": any(plan.item.status == "failed" for plan in plans),
+        "retry": any(plan.item.status == ItemStatus.FAILED for plan in plans),
     }
     if request.htmx and request.GET.get("progress"):
         return render(request, "staff/orders/_accept_items.html", context)

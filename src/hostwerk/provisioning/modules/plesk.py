@@ -19,7 +19,7 @@ from hostwerk.integrations.plesk import (
     WebspaceSpec,
 )
 from hostwerk.provisioning.checkpoints import Checkpoints
-from hostwerk.provisioning.models import Server, Service
+from hostwerk.provisioning.models import Server, Service, ServiceStatus
 from hostwerk.provisioning.modules.base import ProvisioningModule
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_.!"
@@ -211,7 +211,9 @@ class PleskModule(ProvisioningModule):
                 with contextlib.suppress(PleskObjectNotFound):
                     plesk.webspace_del(id=webspace_id)
             others = Service.objects.filter(
-                client=service.client, server=service.server, status__in=("active", "suspended")
+                client=service.client,
+                server=service.server,
+                status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED),
             ).exclude(pk=service.pk)
             if service.remote_customer_id and not others.exists():
                 with contextlib.suppress(PleskObjectNotFound):
