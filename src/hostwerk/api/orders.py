@@ -5,7 +5,6 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -13,6 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.schemas import OrderId, Pages, blank_or
@@ -159,7 +159,7 @@ class OrderSummaryOut(Schema):
         return obj.created_at.isoformat()
 
 
-def orders_visible(request: HttpRequest):
+def orders_visible(request: ApiRequest):
     orders = orders_with_items(Order.objects.all())
     if request.user.is_staff:
         return orders
@@ -183,7 +183,7 @@ def invalid_to_422(invalid: OrderInvalid) -> ValidationError:
 
 
 @router.post("", response={201: OrderOut}, summary="Place an order")
-def place_order(request: HttpRequest, payload: OrderIn):
+def place_order(request: ApiRequest, payload: OrderIn):
     """Place an order for a client. Every item is checked against the catalogue first; when one
     is wrong nothing is placed and the answer is 422 naming the item's field
     (`["body", "items", 0, "billing_cycle"]`)."""
@@ -221,7 +221,7 @@ def place_order(request: HttpRequest, payload: OrderIn):
 @router.get("", response=list[OrderSummaryOut], summary="List orders")
 @paginate(Pages, page_size=50)
 def list_orders(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         OrderStatus | None, Query(description="Only orders with this status.")
     ] = None,
@@ -242,7 +242,7 @@ def list_orders(
 
 
 @router.get("/{order_id}", response=OrderOut, summary="Get an order")
-def get_order(request: HttpRequest, order_id: OrderId):
+def get_order(request: ApiRequest, order_id: OrderId):
     """One order with its items; another client's is a 404."""
     return get_object_or_404(orders_visible(request), pk=order_id)
 
@@ -301,7 +301,7 @@ class AcceptOut(Schema):
     items: list[OrderItemOut] = Field(description="The order's items with their status.")
 
 
-def _order_for_staff(request: HttpRequest, order_id: int) -> Order:
+def _order_for_staff(request: ApiRequest, order_id: int) -> Order:
     require_staff(request)
     return get_object_or_404(orders_with_items(Order.objects.all()), pk=order_id)
 
@@ -323,7 +323,7 @@ def _plan_errors(invalid: PlanInvalid, positions: dict[int, int]) -> ValidationE
 @router.get(
     "/{order_id}/plan", response=list[PlanItemOut], by_alias=True, summary="Acceptance plan"
 )
-def get_plan(request: HttpRequest, order_id: OrderId):
+def get_plan(request: ApiRequest, order_id: OrderId):
     """Staff: what accepting the order would do per item (server, registrar, e-mails), without
     doing it."""
     order = _order_for_staff(request, order_id)
@@ -336,7 +336,7 @@ def get_plan(request: HttpRequest, order_id: OrderId):
 @router.post(
     "/{order_id}/accept", response={200: AcceptOut, 202: AcceptOut}, summary="Accept an order"
 )
-def accept(request: HttpRequest, order_id: OrderId, payload: AcceptIn):
+def accept(request: ApiRequest, order_id: OrderId, payload: AcceptIn):
     """Staff: carry out the plan, with the changes given. Items that fail keep their error and
     can be accepted again; steps already done are not repeated. 409 when the order cannot be
     accepted (cancelled, already running)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.audit import audit_record
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
@@ -34,7 +35,7 @@ class DifferenceFilterForm(forms.Form):
 
 
 @staff_required
-def difference_list(request: HttpRequest) -> HttpResponse:
+def difference_list(request: StaffRequest) -> HttpResponse:
     filters = DifferenceFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(
@@ -58,7 +59,7 @@ def difference_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def difference_repair_view(request: HttpRequest, difference_id: int) -> HttpResponse:
+def difference_repair_view(request: StaffRequest, difference_id: int) -> HttpResponse:
     try:
         difference = queries.difference_get(difference_id=difference_id)
     except Difference.DoesNotExist:
@@ -85,7 +86,7 @@ def difference_repair_view(request: HttpRequest, difference_id: int) -> HttpResp
 
 @require_POST
 @staff_required
-def drift_check_start(request: HttpRequest) -> HttpResponse:
+def drift_check_start(request: StaffRequest) -> HttpResponse:
     from django.db import transaction
 
     from hostwerk.drift.tasks import run_drift_check
