@@ -102,7 +102,6 @@ def invoice_payment_return(request: ClientRequest, invoice_id: int) -> HttpRespo
             and payment.status in (MolliePaymentStatus.OPEN, MolliePaymentStatus.PENDING),
             "pay_online": mollie_enabled() and invoice.amount_due > 0,
         },
-        {"nav": "invoices", **queries.invoice_document(invoice=invoice)},
     )
 
 
