@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -56,7 +56,11 @@ D = {
     "status": "Whether the client may order and log in.",
 }
 Language = Literal["nl", "en"]
-LegalFormOrBlank = blank_or(LegalForm)
+# blank_or builds its Literal at run time; the type checker sees the plain strings they are.
+if TYPE_CHECKING:
+    LegalFormOrBlank = str
+else:
+    LegalFormOrBlank = blank_or(LegalForm)
 
 
 class ClientIn(Schema):
@@ -131,7 +135,9 @@ class ClientOut(Schema):
 def clients_visible(request: ApiRequest):
     if request.user.is_staff:
         return Client.objects.all()
-    return Client.objects.filter(pk=request.client.pk if request.client else None)
+    if request.client is None:
+        return Client.objects.none()
+    return Client.objects.filter(pk=request.client.pk)
 
 
 def client_for_request(request: ApiRequest, client_id: int) -> Client:
