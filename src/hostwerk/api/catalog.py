@@ -17,6 +17,7 @@ from hostwerk.catalog.models import (
     ProductType,
     ProvisioningModule,
     Tld,
+    TldPrice,
 )
 from hostwerk.provisioning.models import Server, ServerKind
 
@@ -72,7 +73,7 @@ class TldOut(Schema):
         return obj.registrar.name if obj.registrar else None
 
     @staticmethod
-    def resolve_prices(obj: Tld) -> list[TldPriceOut]:
+    def resolve_prices(obj: Tld) -> list[TldPrice]:
         return list(obj.prices.all())
 
 

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -41,7 +41,15 @@ from hostwerk.orders.queries import order_search, orders_with_items
 router = Router(tags=["orders"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
-CycleOrBlank = blank_or(BillingCycle)
+# blank_or builds its Literal at run time; the type checker sees the plain strings they are.
+if TYPE_CHECKING:
+    CycleOrBlank = str
+    DomainChoiceOrBlank = str
+    PaymentMethodOrBlank = str
+else:
+    CycleOrBlank = blank_or(BillingCycle)
+    DomainChoiceOrBlank = blank_or(DomainChoice)
+    PaymentMethodOrBlank = blank_or(InvoicePaymentMethod)
 
 
 class OrderItemIn(Schema):
@@ -55,7 +63,7 @@ class OrderItemIn(Schema):
     action: Literal["register", "transfer", ""] = Field(
         "", description="For a domain on its own: register it or transfer it to us."
     )
-    domain_choice: blank_or(DomainChoice) = Field(
+    domain_choice: DomainChoiceOrBlank = Field(
         "",
         description="For a product: how it gets its domain; register and transfer add a domain "
         "item to the order.",
@@ -80,7 +88,7 @@ class OrderIn(Schema):
     send_email: bool = Field(
         True, description="E-mail the order confirmation (and the invoice) to the client."
     )
-    payment_method: blank_or(InvoicePaymentMethod) = Field(
+    payment_method: PaymentMethodOrBlank = Field(
         "", description="How the order's invoice is paid; empty: the client's payment method."
     )
 
@@ -167,7 +175,9 @@ def orders_visible(request: ApiRequest):
 
 
 def invalid_to_422(invalid: OrderInvalid) -> ValidationError:
-    details = [{"loc": ["body"], "msg": message, "type": "invalid"} for message in invalid.general]
+    details: list[dict[str, Any]] = [
+        {"loc": ["body"], "msg": message, "type": "invalid"} for message in invalid.general
+    ]
     field_names = {"product_id": "product_id", "domain_action": "action"}
     for index, errors in sorted(invalid.items.items()):
         for name, message in errors.items():

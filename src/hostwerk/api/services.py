@@ -4,7 +4,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -36,6 +36,12 @@ from hostwerk.provisioning.queries import service_search
 router = Router(tags=["services"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
+# blank_or builds its Literal at run time; the type checker sees the plain strings they are.
+if TYPE_CHECKING:
+    SuspendReasonOrBlank = str
+else:
+    SuspendReasonOrBlank = blank_or(SuspendReason)
+
 NO_SUSPEND = "Not suspended for late payment before this date; null: no exemption."
 
 
@@ -54,7 +60,7 @@ class ServiceOut(Schema):
     billing_anchor_day: int | None = Field(
         description="The day of the month it was first due on; periods keep to it (31 Jan, 28 Feb, 31 Mar)."
     )
-    suspend_reason: blank_or(SuspendReason) = Field(
+    suspend_reason: SuspendReasonOrBlank = Field(
         description="Why it is suspended; empty: it is not."
     )
     no_suspend_until: datetime.date | None = Field(description=NO_SUSPEND)

@@ -23,7 +23,7 @@ def render_email(template: str, language: str, context: dict[str, Any]) -> tuple
         )
         text = render_to_string(f"notifications/{template}/body.txt", context)
         try:
-            html = render_to_string(f"notifications/{template}/body.html", context)
+            html: str = render_to_string(f"notifications/{template}/body.html", context)
         except TemplateDoesNotExist:
             html = ""
     return subject, text.strip() + "\n", html

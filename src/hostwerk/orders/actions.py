@@ -129,14 +129,14 @@ def order_place(
                 "payment_method": order.payment_method,
             },
         )
-        for item in created:
-            if item.price_overridden:
+        for order_item in created:
+            if order_item.price_overridden:
                 audit_record(
                     actor=actor,
                     action="order_item.price_override",
-                    obj=item,
+                    obj=order_item,
                     client=client,
-                    changes={"price": [str(item.list_price), str(item.price)]},
+                    changes={"price": [str(order_item.list_price), str(order_item.price)]},
                     data={"order": order.number},
                 )
 

@@ -22,13 +22,13 @@ from hostwerk.domains.availability import availability_refusal
 from hostwerk.domains.models import DomainStatus
 from hostwerk.orders.models import DomainChoice, ItemKind
 
-PRODUCT_KINDS = {
+PRODUCT_KINDS: dict[str, ItemKind] = {
     ProductType.HOSTING: ItemKind.HOSTING,
     ProductType.FORWARDING: ItemKind.FORWARDING,
     ProductType.MAIL_FILTER: ItemKind.MAIL_FILTER,
     ProductType.OTHER: ItemKind.OTHER,
 }
-DOMAIN_ACTION_KINDS = {
+DOMAIN_ACTION_KINDS: dict[str, ItemKind] = {
     DomainAction.REGISTER: ItemKind.DOMAIN_REGISTER,
     DomainAction.TRANSFER: ItemKind.DOMAIN_TRANSFER,
 }

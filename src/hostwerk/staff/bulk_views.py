@@ -96,7 +96,7 @@ BULK_CHOICES = {
 }
 
 
-NAV = {
+NAV: dict[str, str] = {
     BulkAction.ORDER_ACCEPT: "orders",
     BulkAction.ORDER_CANCEL: "orders",
     BulkAction.INVOICE_REMIND: "billing",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -187,7 +187,7 @@ def zone_restore(request: StaffRequest, zone_id: int, change_id: int) -> HttpRes
     change = queries.zone_change_get(zone=zone, change_id=change_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    side = "after" if request.POST.get("side") == "after" else "before"
+    side: Literal["before", "after"] = "after" if request.POST.get("side") == "after" else "before"
     actions.zone_restore(actor=request.actor, change=change, side=side)
     messages.success(request, _("The records are restored; this is a new entry in the history."))
     return redirect("staff:zone_history", zone_id=zone.pk)

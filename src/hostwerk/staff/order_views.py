@@ -156,8 +156,8 @@ def order_entry_row(request: StaffRequest) -> HttpResponse:
     changed, the cycle goes back to that product's default cycle.
     """
     products, tlds = _products(), _tlds()
-    index = request.GET.get("index") or request.POST.get("row_index") or "0"
-    index = int(index) if index.isdigit() else 0
+    given_index = request.GET.get("index") or request.POST.get("row_index") or "0"
+    index = int(given_index) if given_index.isdigit() else 0
     prefix = f"{ITEM_PREFIX}-{index}"
     if request.method != "POST":
         if not request.GET.get("domain"):
