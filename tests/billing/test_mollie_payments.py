@@ -410,6 +410,7 @@ def test_return_page_asks_mollie_and_shows_paid_without_any_webhook(
     report = control(mollie_settings, payment.mollie_id, status="paid")
     assert deliveries(report) == [None]
     page = client_a_web.get(f"/invoices/{invoice.pk}/payment/")
+    assert page["Content-Type"] == "text/html; charset=utf-8"
     assert b'data-invoice-status="paid"' in page.content
     assert_paid_once(service, invoice, payment)
     # Coming back again changes nothing.

@@ -23,7 +23,8 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.staff_area = staff_area
-        self.user = None
+        # The login the form accepted, once it is valid.
+        self.user: User | None = None
 
     def clean(self):
         email = (self.cleaned_data.get("email") or "").lower()

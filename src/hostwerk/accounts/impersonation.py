@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 
+from hostwerk.accounts.request import HostwerkRequest, StaffRequest
 from hostwerk.clients.models import Client
 from hostwerk.core.audit import Actor, audit_record
 
@@ -15,7 +16,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def request_actor(request: HttpRequest) -> Actor | None:
+def request_actor(request: HostwerkRequest) -> Actor | None:
     if not request.user.is_authenticated:
         return None
     return Actor.for_user(
@@ -30,7 +31,7 @@ class ImpersonationRefused(PermissionError):
 
 
 @transaction.atomic
-def impersonation_start(*, request: HttpRequest, client: Client) -> None:
+def impersonation_start(*, request: StaffRequest, client: Client) -> None:
     user = request.user
     if not user.can_impersonate:
         raise ImpersonationRefused("this staff member may not log in as a client")
@@ -44,7 +45,7 @@ def impersonation_start(*, request: HttpRequest, client: Client) -> None:
 def impersonation_stop(*, request: HttpRequest) -> Client | None:
     client_id = request.session.pop(IMPERSONATION_SESSION_KEY, None)
     client = Client.objects.filter(pk=client_id).first() if client_id else None
-    if client is not None:
+    if client is not None and request.user.is_authenticated:
         actor = Actor.for_user(request.user, ip_address=client_ip(request))
         audit_record(actor=actor, action="impersonation.stop", obj=client, client=client)
     return client

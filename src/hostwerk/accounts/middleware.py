@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,9 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from hostwerk.accounts.impersonation import IMPERSONATION_SESSION_KEY, request_actor
+from hostwerk.accounts.request import HostwerkRequest
 from hostwerk.clients.models import Client, ClientStatus
+from hostwerk.core.audit import Actor
 
 # While impersonating, nothing of the staff side is reachable: the staff member works as the client.
 STAFF_ONLY_PREFIXES = ("/staff/", "/django-admin/")
@@ -72,7 +76,7 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-def _client_for(request: HttpRequest) -> Client | None:
+def _client_for(request: HostwerkRequest) -> Client | None:
     user = request.user
     if not user.is_authenticated:
         return None
@@ -93,13 +97,17 @@ class ImpersonationMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HostwerkRequest) -> HttpResponse:
         client = _client_for(request)
         request.client = client
         request.impersonating = bool(client is not None and request.user.is_staff)
         # What this login may use for the client; staff impersonating see what the owner sees.
-        request.client_areas = request.user.client_areas if client is not None else frozenset()
-        request.actor = SimpleLazyObject(lambda: request_actor(request))
+        user = request.user
+        request.client_areas = (
+            user.client_areas if client is not None and user.is_authenticated else frozenset()
+        )
+        # Lazy, because most requests never audit anything; it stands in for the Actor (or None).
+        request.actor = cast("Actor | None", SimpleLazyObject(lambda: request_actor(request)))
         if request.impersonating and request.path.startswith(STAFF_ONLY_PREFIXES):
             return render(
                 request, "portal/impersonation_blocks_staff.html", {"client": client}, status=403

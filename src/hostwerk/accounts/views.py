@@ -34,7 +34,7 @@ from hostwerk.accounts.middleware import (
     two_factor_done,
     two_factor_needed,
 )
-from hostwerk.accounts.models import LoginLinkPurpose
+from hostwerk.accounts.models import LoginLinkPurpose, User
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -52,7 +52,7 @@ def login_view(request: HttpRequest, *, staff_area: bool) -> HttpResponse:
     if request.user.is_authenticated and (request.user.is_staff or not staff_area):
         return redirect(reverse("staff:dashboard") if request.user.is_staff else home)
     form = LoginForm(request, request.POST or None, staff_area=staff_area)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)
         translation.activate(form.user.language)
         fallback = reverse("staff:dashboard") if form.user.is_staff else home
@@ -68,23 +68,22 @@ def login_view(request: HttpRequest, *, staff_area: bool) -> HttpResponse:
     return render(request, template, {"form": form, "next": request.GET.get("next", "")})
 
 
-def _two_factor_login(request: HttpRequest) -> HttpResponse | None:
+def _two_factor_login(request: HttpRequest) -> User | HttpResponse:
     """The start of both two-factor pages: only a staff login that has just given its password."""
     user = request.user
     if not user.is_authenticated:
         return redirect("staff:login")
     if not user.is_staff:
         return redirect("portal:dashboard")
-    return None
+    return user
 
 
 @sensitive_post_parameters("code")
 def login_code(request: HttpRequest) -> HttpResponse:
     """Second login step for staff with two-factor login: an authenticator or recovery code."""
-    refused = _two_factor_login(request)
-    if refused is not None:
-        return refused
-    user = request.user
+    user = _two_factor_login(request)
+    if isinstance(user, HttpResponse):
+        return user
     if not user.has_two_factor:
         return redirect("staff:two_factor")
     target = _safe_next(request, reverse("staff:dashboard"))
@@ -130,10 +129,9 @@ def _qr_svg(data: str) -> str:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up two-factor login: scan the QR code (or type the URI), confirm with a code,
     and get the recovery codes, shown this once."""
-    refused = _two_factor_login(request)
-    if refused is not None:
-        return refused
-    user = request.user
+    user = _two_factor_login(request)
+    if isinstance(user, HttpResponse):
+        return user
     target = _safe_next(request, reverse("staff:dashboard"))
     if user.has_two_factor:
         if not two_factor_done(request):

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import InvoiceId, Pages
@@ -165,7 +166,7 @@ class PayOut(Schema):
     status: MolliePaymentStatus = Field(description="The payment's state at Mollie.")
 
 
-def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
+def invoice_for_request(request: ApiRequest, invoice_id: int) -> Invoice:
     """The invoice if the token may see it; 404 otherwise (also for another client's)."""
     if request.user.is_staff:
         return queries.invoice_get(invoice_id=invoice_id)
@@ -177,7 +178,7 @@ def invoice_for_request(request: HttpRequest, invoice_id: int) -> Invoice:
 @router.get("", response=list[InvoiceOut], summary="List invoices")
 @paginate(Pages, page_size=50)
 def list_invoices(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         InvoiceStatus | None, Query(description="Only invoices with this status.")
     ] = None,
@@ -203,7 +204,7 @@ def list_invoices(
 
 
 @router.get("/{invoice_id}", response=InvoiceDetailOut, summary="Get an invoice")
-def get_invoice(request: HttpRequest, invoice_id: InvoiceId):
+def get_invoice(request: ApiRequest, invoice_id: InvoiceId):
     """One invoice or credit note with its lines; another client's is a 404."""
     return invoice_for_request(request, invoice_id)
 
@@ -225,12 +226,12 @@ def get_invoice(request: HttpRequest, invoice_id: InvoiceId):
         }
     },
 )
-def get_invoice_pdf(request: HttpRequest, invoice_id: InvoiceId) -> HttpResponse:
+def get_invoice_pdf(request: ApiRequest, invoice_id: InvoiceId) -> HttpResponse:
     return invoice_pdf_response(invoice=invoice_for_request(request, invoice_id))
 
 
 @router.post("/{invoice_id}/mark-paid", response=InvoiceDetailOut, summary="Mark paid")
-def mark_invoice_paid(request: HttpRequest, invoice_id: InvoiceId, payload: MarkPaidIn):
+def mark_invoice_paid(request: ApiRequest, invoice_id: InvoiceId, payload: MarkPaidIn):
     """Staff: book the open amount as paid; what waited for the payment goes ahead. A cancelled
     invoice: 409."""
     require_staff(request)
@@ -243,7 +244,7 @@ def mark_invoice_paid(request: HttpRequest, invoice_id: InvoiceId, payload: Mark
 
 
 @router.post("/{invoice_id}/cancel", response=InvoiceDetailOut, summary="Cancel an invoice")
-def cancel_invoice(request: HttpRequest, invoice_id: InvoiceId, payload: CancelIn):
+def cancel_invoice(request: ApiRequest, invoice_id: InvoiceId, payload: CancelIn):
     """Staff: withdraw an unpaid invoice; it keeps its number. A paid invoice: 409 (credit it)."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
@@ -257,7 +258,7 @@ def cancel_invoice(request: HttpRequest, invoice_id: InvoiceId, payload: CancelI
 @router.post(
     "/{invoice_id}/credit-notes", response={201: InvoiceDetailOut}, summary="Credit an invoice"
 )
-def create_credit_note(request: HttpRequest, invoice_id: InvoiceId, payload: CreditNoteIn):
+def create_credit_note(request: ApiRequest, invoice_id: InvoiceId, payload: CreditNoteIn):
     """Credit lines of a paid invoice (all of them when `lines` is null) with a credit note."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
@@ -283,7 +284,7 @@ def create_credit_note(request: HttpRequest, invoice_id: InvoiceId, payload: Cre
 
 
 @router.get("/{invoice_id}/payments", response=list[PaymentOut], summary="List payments")
-def list_payments(request: HttpRequest, invoice_id: InvoiceId):
+def list_payments(request: ApiRequest, invoice_id: InvoiceId):
     """The payments, refunds and chargebacks booked on the invoice, oldest first."""
     invoice = invoice_for_request(request, invoice_id)
     return list(queries.invoice_payments(invoice=invoice))
@@ -292,7 +293,7 @@ def list_payments(request: HttpRequest, invoice_id: InvoiceId):
 @router.post(
     "/{invoice_id}/payments", response={200: PaymentOut, 201: PaymentOut}, summary="Book a payment"
 )
-def add_payment(request: HttpRequest, invoice_id: InvoiceId, payload: PaymentIn):
+def add_payment(request: ApiRequest, invoice_id: InvoiceId, payload: PaymentIn):
     """Book a payment (or refund) received outside Hostwerk's payment provider (staff only)."""
     require_staff(request)
     invoice = get_object_or_404(Invoice, pk=invoice_id)
@@ -314,7 +315,7 @@ def add_payment(request: HttpRequest, invoice_id: InvoiceId, payload: PaymentIn)
 
 
 @router.post("/{invoice_id}/pay", response=PayOut, summary="Pay online")
-def pay_invoice(request: HttpRequest, invoice_id: InvoiceId):
+def pay_invoice(request: ApiRequest, invoice_id: InvoiceId):
     """Start paying the invoice's open amount with iDEAL through Mollie; send the client to
     `checkout_url`. While that payment is open, calling again returns the same one."""
     invoice = invoice_for_request(request, invoice_id)

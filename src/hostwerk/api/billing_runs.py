@@ -4,10 +4,10 @@
 
 import datetime
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import require_staff
 from hostwerk.billing.run import billing_run_queue
 from hostwerk.core import clock
@@ -28,7 +28,7 @@ class BillingRunQueuedOut(Schema):
 
 
 @router.post("", response={202: BillingRunQueuedOut}, summary="Queue a billing run")
-def queue_billing_run(request: HttpRequest, payload: BillingRunIn):
+def queue_billing_run(request: ApiRequest, payload: BillingRunIn):
     """Staff: queue the billing run of a day (renewal invoices, reminders, suspensions, domain
     renewals); a worker runs it. Queuing a day twice, or while a run is busy, is harmless: each
     period is invoiced once, each reminder sent once."""

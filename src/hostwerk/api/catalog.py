@@ -4,10 +4,10 @@
 
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import require_staff
 from hostwerk.api.schemas import Pages
 from hostwerk.catalog.models import (
@@ -17,6 +17,7 @@ from hostwerk.catalog.models import (
     ProductType,
     ProvisioningModule,
     Tld,
+    TldPrice,
 )
 from hostwerk.provisioning.models import Server, ServerKind
 
@@ -72,7 +73,7 @@ class TldOut(Schema):
         return obj.registrar.name if obj.registrar else None
 
     @staticmethod
-    def resolve_prices(obj: Tld) -> list[TldPriceOut]:
+    def resolve_prices(obj: Tld) -> list[TldPrice]:
         return list(obj.prices.all())
 
 
@@ -94,7 +95,7 @@ class ServerOut(Schema):
 
 @router.get("/products", response=list[ProductOut], summary="List products")
 @paginate(Pages, page_size=100)
-def list_products(request: HttpRequest):
+def list_products(request: ApiRequest):
     """The catalogue's products in display order with their prices per cycle. Client tokens see
     the active ones only; staff tokens also the retired ones."""
     products = Product.objects.prefetch_related("prices").order_by("sort_order", "id")
@@ -105,7 +106,7 @@ def list_products(request: HttpRequest):
 
 @router.get("/tlds", response=list[TldOut], summary="List TLDs")
 @paginate(Pages, page_size=100)
-def list_tlds(request: HttpRequest):
+def list_tlds(request: ApiRequest):
     """The TLDs that can be ordered, by name, with registrar, periods and prices. Staff tokens
     also see inactive ones."""
     tlds = Tld.objects.select_related("registrar").prefetch_related("prices").order_by("name")
@@ -116,7 +117,7 @@ def list_tlds(request: HttpRequest):
 
 @router.get("/servers", response=list[ServerOut], summary="List servers")
 @paginate(Pages, page_size=100)
-def list_servers(request: HttpRequest):
+def list_servers(request: ApiRequest):
     """The Plesk and forwarding servers, by name (staff only)."""
     require_staff(request)
     return Server.objects.select_related("group").order_by("name")

@@ -4,7 +4,6 @@
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -12,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.errors import field_error
@@ -116,11 +116,11 @@ def _zone_out(zone: Zone) -> dict:
     }
 
 
-def _visible(request: HttpRequest):
+def _visible(request: ApiRequest):
     return queries.zones_visible(client=request.client, is_staff=request.user.is_staff)
 
 
-def _zone(request: HttpRequest, domain: str) -> Zone:
+def _zone(request: ApiRequest, domain: str) -> Zone:
     """The zone named in the path if the token may see it; 404 otherwise (also for bad names)."""
     try:
         name = zone_name_clean(domain)
@@ -141,7 +141,7 @@ def _invalid(invalid: RecordInvalid) -> ValidationError:
 @router.get("/zones", response=list[ZoneSummaryOut], summary="List zones")
 @paginate(Pages, page_size=50)
 def list_zones(
-    request: HttpRequest,
+    request: ApiRequest,
     q: Annotated[str, Query(description="Part of the zone's name; empty: all zones.")] = "",
 ):
     """DNS zones by name. A client token sees its own client's only."""
@@ -152,13 +152,13 @@ def list_zones(
 
 
 @router.get("/zones/{domain}", response=ZoneOut, summary="Get a zone")
-def get_zone(request: HttpRequest, domain: ZoneName):
+def get_zone(request: ApiRequest, domain: ZoneName):
     """One zone with its records; another client's is a 404."""
     return _zone_out(_zone(request, domain))
 
 
 @router.post("/zones", response={201: ZoneOut}, summary="Create a zone")
-def create_zone(request: HttpRequest, payload: ZoneIn):
+def create_zone(request: ApiRequest, payload: ZoneIn):
     """A zone from the default template, pointing at the forwarding server (R6). Staff may create
     any zone; a client token only for a domain name the client has here."""
     try:
@@ -185,7 +185,7 @@ def create_zone(request: HttpRequest, payload: ZoneIn):
 
 
 @router.post("/zones/{domain}/records", response={201: RecordOut}, summary="Add a record")
-def create_record(request: HttpRequest, domain: ZoneName, payload: RecordIn):
+def create_record(request: ApiRequest, domain: ZoneName, payload: RecordIn):
     """Add a record; it is checked as the web form checks it (422 naming the field) and the zone
     is published."""
     zone = _zone(request, domain)
@@ -197,16 +197,14 @@ def create_record(request: HttpRequest, domain: ZoneName, payload: RecordIn):
 
 
 @router.get("/zones/{domain}/records/{record_id}", response=RecordOut, summary="Get a record")
-def get_record(request: HttpRequest, domain: ZoneName, record_id: RecordId):
+def get_record(request: ApiRequest, domain: ZoneName, record_id: RecordId):
     """One record of the zone."""
     zone = _zone(request, domain)
     return _record_out(zone, queries.zone_record_get(zone=zone, record_id=record_id))
 
 
 @router.patch("/zones/{domain}/records/{record_id}", response=RecordOut, summary="Change a record")
-def update_record(
-    request: HttpRequest, domain: ZoneName, record_id: RecordId, payload: RecordPatch
-):
+def update_record(request: ApiRequest, domain: ZoneName, record_id: RecordId, payload: RecordPatch):
     """Change the fields given; the others keep their value."""
     zone = _zone(request, domain)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
@@ -228,7 +226,7 @@ def update_record(
 @router.delete(
     "/zones/{domain}/records/{record_id}", response={204: None}, summary="Delete a record"
 )
-def delete_record(request: HttpRequest, domain: ZoneName, record_id: RecordId):
+def delete_record(request: ApiRequest, domain: ZoneName, record_id: RecordId):
     """Delete the record and publish the zone."""
     zone = _zone(request, domain)
     record = queries.zone_record_get(zone=zone, record_id=record_id)

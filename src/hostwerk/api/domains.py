@@ -5,13 +5,13 @@ name-server changes."""
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import DomainId, Pages, SearchQuery
@@ -65,7 +65,7 @@ class NameserversIn(Schema):
     nameservers: list[str] = Field(..., description="host names, 2 to 13")
 
 
-def _visible(request: HttpRequest, domain_id: int) -> Domain:
+def _visible(request: ApiRequest, domain_id: int) -> Domain:
     domains = queries.domain_search()
     if not request.user.is_staff:
         domains = domains.filter(client=request.client)
@@ -80,7 +80,7 @@ def _refused(refused: DomainRefused) -> HttpError:
 @router.get("", response=list[DomainOut], summary="List domains")
 @paginate(Pages, page_size=50)
 def list_domains(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         DomainStatus | None, Query(description="Only domains with this status.")
     ] = None,
@@ -99,13 +99,13 @@ def list_domains(
 
 
 @router.get("/{domain_id}", response=DomainOut, summary="Get a domain")
-def get_domain(request: HttpRequest, domain_id: DomainId):
+def get_domain(request: ApiRequest, domain_id: DomainId):
     """One domain; another client's is a 404."""
     return _visible(request, domain_id)
 
 
 @router.post("/{domain_id}/renew", response=DomainOut, summary="Renew a domain")
-def renew_domain(request: HttpRequest, domain_id: DomainId, payload: RenewIn):
+def renew_domain(request: ApiRequest, domain_id: DomainId, payload: RenewIn):
     """Staff: renew at the registry now. A refusal is 409; an unreachable registrar 502."""
     require_staff(request)
     domain = _visible(request, domain_id)
@@ -117,7 +117,7 @@ def renew_domain(request: HttpRequest, domain_id: DomainId, payload: RenewIn):
 
 
 @router.post("/{domain_id}/sync", response=DomainOut, summary="Sync with the registry")
-def sync_domain(request: HttpRequest, domain_id: DomainId):
+def sync_domain(request: ApiRequest, domain_id: DomainId):
     """Staff: read status, expiry date and name servers back from the registry."""
     require_staff(request)
     domain = _visible(request, domain_id)
@@ -129,7 +129,7 @@ def sync_domain(request: HttpRequest, domain_id: DomainId):
 
 
 @router.post("/{domain_id}/nameservers", response=DomainOut, summary="Set name servers")
-def set_nameservers(request: HttpRequest, domain_id: DomainId, payload: NameserversIn):
+def set_nameservers(request: ApiRequest, domain_id: DomainId, payload: NameserversIn):
     """Staff: change the domain's name servers at the registry."""
     require_staff(request)
     domain = _visible(request, domain_id)

@@ -2,12 +2,12 @@
 
 # No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.schemas import DomainId, ServiceId
 from hostwerk.domains.models import Domain
@@ -50,7 +50,7 @@ def _answer(outcome) -> dict:
     response=ObjectCheckOut,
     summary="Check a service against its server",
 )
-def check_service(request: HttpRequest, service_id: ServiceId):
+def check_service(request: ApiRequest, service_id: ServiceId):
     """Staff: compare the service (customer, subscription, status, plan, mailboxes) with its Plesk
     server and record the differences; 409 when there is nothing to compare it with."""
     require_staff(request)
@@ -66,7 +66,7 @@ def check_service(request: HttpRequest, service_id: ServiceId):
     response=ObjectCheckOut,
     summary="Check a domain against its registry",
 )
-def check_domain(request: HttpRequest, domain_id: DomainId):
+def check_domain(request: ApiRequest, domain_id: DomainId):
     """Staff: compare the domain (registered for us, expiry, name servers, owner) with its
     registry and record the differences; 409 when there is nothing to compare it with."""
     require_staff(request)

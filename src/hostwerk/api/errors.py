@@ -18,6 +18,6 @@ def form_errors(form: forms.BaseForm, *, prefix: tuple[str, ...] = ("body",)) ->
 
 
 def field_error(
-    field: str, message: str, *, prefix: tuple[str, ...] = ("body",)
+    field: str, message: str, *, prefix: tuple[str | int, ...] = ("body",)
 ) -> ValidationError:
     return ValidationError([{"loc": [*prefix, field], "msg": message, "type": "invalid"}])

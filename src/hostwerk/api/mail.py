@@ -6,7 +6,6 @@ their own client's mailboxes and filters (others: 404). Confirming a filter is f
 from datetime import datetime
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -15,6 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import MailboxId, MailDomain, Pages
@@ -94,18 +94,18 @@ def _invalid(invalid: actions.MailboxInvalid) -> ValidationError:
     )
 
 
-def _mailboxes(request: HttpRequest):
+def _mailboxes(request: ApiRequest):
     return queries.mailboxes_visible(client=request.client, is_staff=request.user.is_staff)
 
 
-def _filters(request: HttpRequest):
+def _filters(request: ApiRequest):
     return queries.mail_filters_visible(client=request.client, is_staff=request.user.is_staff)
 
 
 @router.get("/mailboxes", response=list[MailboxOut], summary="List mailboxes")
 @paginate(Pages, page_size=50)
 def list_mailboxes(
-    request: HttpRequest,
+    request: ApiRequest,
     q: Annotated[str, Query(description="Part of the address; empty: all mailboxes.")] = "",
     spam_filter: Annotated[
         SpamFilterState | None, Query(description="Only mailboxes whose spam filter is so.")
@@ -121,7 +121,7 @@ def list_mailboxes(
 
 
 @router.post("/mailboxes", response={201: MailboxOut}, summary="Create a mailbox")
-def create_mailbox(request: HttpRequest, payload: MailboxIn):
+def create_mailbox(request: ApiRequest, payload: MailboxIn):
     """Create a mailbox on a hosting service with its spam filter switched on and read back.
     `spam_filter` in the answer says what Plesk reported."""
     services = (
@@ -147,7 +147,7 @@ def create_mailbox(request: HttpRequest, payload: MailboxIn):
 
 
 @router.get("/mailboxes/{mailbox_id}", response=MailboxOut, summary="Get a mailbox")
-def get_mailbox(request: HttpRequest, mailbox_id: MailboxId) -> Mailbox:
+def get_mailbox(request: ApiRequest, mailbox_id: MailboxId) -> Mailbox:
     """One mailbox; another client's is a 404."""
     return get_object_or_404(_mailboxes(request), pk=mailbox_id)
 
@@ -155,7 +155,7 @@ def get_mailbox(request: HttpRequest, mailbox_id: MailboxId) -> Mailbox:
 @router.get("/mail-filters", response=list[MailFilterOut], summary="List mail filters")
 @paginate(Pages, page_size=50)
 def list_mail_filters(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         MailFilterStatus | None, Query(description="Only mail filters with this status.")
     ] = None,
@@ -165,7 +165,7 @@ def list_mail_filters(
     return filters.filter(status=status) if status else filters
 
 
-def _mail_filter(request: HttpRequest, domain: str) -> MailFilter:
+def _mail_filter(request: ApiRequest, domain: str) -> MailFilter:
     mail_filter = queries.mail_filter_for_domain(filters=_filters(request), domain=domain)
     if mail_filter is None:
         raise HttpError(404, "Not Found")
@@ -173,7 +173,7 @@ def _mail_filter(request: HttpRequest, domain: str) -> MailFilter:
 
 
 @router.get("/mail-filters/{domain}", response=MailFilterOut, summary="Get a mail filter")
-def get_mail_filter(request: HttpRequest, domain: MailDomain) -> MailFilter:
+def get_mail_filter(request: ApiRequest, domain: MailDomain) -> MailFilter:
     """The domain's mail filtering: the live one, else the last one that was removed."""
     return _mail_filter(request, domain)
 
@@ -189,7 +189,7 @@ class ConfirmIn(Schema):
     "/mail-filters/{domain}/confirm", response=MailFilterOut, summary="Confirm a mail filter"
 )
 def confirm_mail_filter(
-    request: HttpRequest, domain: MailDomain, payload: ConfirmIn | None = None
+    request: ApiRequest, domain: MailDomain, payload: ConfirmIn | None = None
 ) -> MailFilter:
     """Staff: confirm the filter, so the MX records switch (R8). With an API provider, the
     provider is asked first: when it does not report the domain the answer is 409 with what it

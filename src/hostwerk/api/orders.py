@@ -3,9 +3,8 @@
 # No `from __future__ import annotations`: ninja reads the parameter annotations at import time.
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -13,6 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.clients import client_for_request
 from hostwerk.api.schemas import OrderId, Pages, blank_or
@@ -41,7 +41,15 @@ from hostwerk.orders.queries import order_search, orders_with_items
 router = Router(tags=["orders"], auth=TokenAuth(area=ClientArea.BILLING))
 
 
-CycleOrBlank = blank_or(BillingCycle)
+# blank_or builds its Literal at run time; the type checker sees the plain strings they are.
+if TYPE_CHECKING:
+    CycleOrBlank = str
+    DomainChoiceOrBlank = str
+    PaymentMethodOrBlank = str
+else:
+    CycleOrBlank = blank_or(BillingCycle)
+    DomainChoiceOrBlank = blank_or(DomainChoice)
+    PaymentMethodOrBlank = blank_or(InvoicePaymentMethod)
 
 
 class OrderItemIn(Schema):
@@ -55,7 +63,7 @@ class OrderItemIn(Schema):
     action: Literal["register", "transfer", ""] = Field(
         "", description="For a domain on its own: register it or transfer it to us."
     )
-    domain_choice: blank_or(DomainChoice) = Field(
+    domain_choice: DomainChoiceOrBlank = Field(
         "",
         description="For a product: how it gets its domain; register and transfer add a domain "
         "item to the order.",
@@ -80,7 +88,7 @@ class OrderIn(Schema):
     send_email: bool = Field(
         True, description="E-mail the order confirmation (and the invoice) to the client."
     )
-    payment_method: blank_or(InvoicePaymentMethod) = Field(
+    payment_method: PaymentMethodOrBlank = Field(
         "", description="How the order's invoice is paid; empty: the client's payment method."
     )
 
@@ -159,7 +167,7 @@ class OrderSummaryOut(Schema):
         return obj.created_at.isoformat()
 
 
-def orders_visible(request: HttpRequest):
+def orders_visible(request: ApiRequest):
     orders = orders_with_items(Order.objects.all())
     if request.user.is_staff:
         return orders
@@ -167,7 +175,9 @@ def orders_visible(request: HttpRequest):
 
 
 def invalid_to_422(invalid: OrderInvalid) -> ValidationError:
-    details = [{"loc": ["body"], "msg": message, "type": "invalid"} for message in invalid.general]
+    details: list[dict[str, Any]] = [
+        {"loc": ["body"], "msg": message, "type": "invalid"} for message in invalid.general
+    ]
     field_names = {"product_id": "product_id", "domain_action": "action"}
     for index, errors in sorted(invalid.items.items()):
         for name, message in errors.items():
@@ -183,7 +193,7 @@ def invalid_to_422(invalid: OrderInvalid) -> ValidationError:
 
 
 @router.post("", response={201: OrderOut}, summary="Place an order")
-def place_order(request: HttpRequest, payload: OrderIn):
+def place_order(request: ApiRequest, payload: OrderIn):
     """Place an order for a client. Every item is checked against the catalogue first; when one
     is wrong nothing is placed and the answer is 422 naming the item's field
     (`["body", "items", 0, "billing_cycle"]`)."""
@@ -221,7 +231,7 @@ def place_order(request: HttpRequest, payload: OrderIn):
 @router.get("", response=list[OrderSummaryOut], summary="List orders")
 @paginate(Pages, page_size=50)
 def list_orders(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         OrderStatus | None, Query(description="Only orders with this status.")
     ] = None,
@@ -242,7 +252,7 @@ def list_orders(
 
 
 @router.get("/{order_id}", response=OrderOut, summary="Get an order")
-def get_order(request: HttpRequest, order_id: OrderId):
+def get_order(request: ApiRequest, order_id: OrderId):
     """One order with its items; another client's is a 404."""
     return get_object_or_404(orders_visible(request), pk=order_id)
 
@@ -301,7 +311,7 @@ class AcceptOut(Schema):
     items: list[OrderItemOut] = Field(description="The order's items with their status.")
 
 
-def _order_for_staff(request: HttpRequest, order_id: int) -> Order:
+def _order_for_staff(request: ApiRequest, order_id: int) -> Order:
     require_staff(request)
     return get_object_or_404(orders_with_items(Order.objects.all()), pk=order_id)
 
@@ -323,7 +333,7 @@ def _plan_errors(invalid: PlanInvalid, positions: dict[int, int]) -> ValidationE
 @router.get(
     "/{order_id}/plan", response=list[PlanItemOut], by_alias=True, summary="Acceptance plan"
 )
-def get_plan(request: HttpRequest, order_id: OrderId):
+def get_plan(request: ApiRequest, order_id: OrderId):
     """Staff: what accepting the order would do per item (server, registrar, e-mails), without
     doing it."""
     order = _order_for_staff(request, order_id)
@@ -336,7 +346,7 @@ def get_plan(request: HttpRequest, order_id: OrderId):
 @router.post(
     "/{order_id}/accept", response={200: AcceptOut, 202: AcceptOut}, summary="Accept an order"
 )
-def accept(request: HttpRequest, order_id: OrderId, payload: AcceptIn):
+def accept(request: ApiRequest, order_id: OrderId, payload: AcceptIn):
     """Staff: carry out the plan, with the changes given. Items that fail keep their error and
     can be accepted again; steps already done are not repeated. 409 when the order cannot be
     accepted (cancelled, already running)."""

@@ -4,9 +4,8 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -14,6 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import Pages, SearchQuery, ServiceId, blank_or
@@ -36,6 +36,12 @@ from hostwerk.provisioning.queries import service_search
 router = Router(tags=["services"], auth=TokenAuth(area=ClientArea.TECHNICAL))
 
 
+# blank_or builds its Literal at run time; the type checker sees the plain strings they are.
+if TYPE_CHECKING:
+    SuspendReasonOrBlank = str
+else:
+    SuspendReasonOrBlank = blank_or(SuspendReason)
+
 NO_SUSPEND = "Not suspended for late payment before this date; null: no exemption."
 
 
@@ -54,7 +60,7 @@ class ServiceOut(Schema):
     billing_anchor_day: int | None = Field(
         description="The day of the month it was first due on; periods keep to it (31 Jan, 28 Feb, 31 Mar)."
     )
-    suspend_reason: blank_or(SuspendReason) = Field(
+    suspend_reason: SuspendReasonOrBlank = Field(
         description="Why it is suspended; empty: it is not."
     )
     no_suspend_until: datetime.date | None = Field(description=NO_SUSPEND)
@@ -110,7 +116,7 @@ class ServiceActionOut(Schema):
     )
 
 
-def services_visible(request: HttpRequest):
+def services_visible(request: ApiRequest):
     services = Service.objects.select_related("server", "product", "client")
     return services if request.user.is_staff else services.filter(client=request.client)
 
@@ -118,7 +124,7 @@ def services_visible(request: HttpRequest):
 @router.get("", response=list[ServiceOut], summary="List services")
 @paginate(Pages, page_size=50)
 def list_services(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Annotated[
         ServiceStatus | None, Query(description="Only services with this status.")
     ] = None,
@@ -130,13 +136,13 @@ def list_services(
 
 
 @router.get("/{service_id}", response=ServiceOut, summary="Get a service")
-def get_service(request: HttpRequest, service_id: ServiceId):
+def get_service(request: ApiRequest, service_id: ServiceId):
     """One service; another client's is a 404."""
     return get_object_or_404(services_visible(request), pk=service_id)
 
 
 @router.post("/{service_id}/actions", response=ServiceActionOut, summary="Run a service action")
-def service_action(request: HttpRequest, service_id: ServiceId, payload: ServiceActionIn):
+def service_action(request: ApiRequest, service_id: ServiceId, payload: ServiceActionIn):
     """Staff: suspend, unsuspend, terminate, change the package or the password on the server.
     A refusal (e.g. terminating twice) is 409; a server that fails is 502 with what it said."""
     require_staff(request)
@@ -163,7 +169,7 @@ def service_action(request: HttpRequest, service_id: ServiceId, payload: Service
 
 
 @router.patch("/{service_id}", response=ServiceOut, summary="Change a service's billing")
-def update_service_billing(request: HttpRequest, service_id: ServiceId, payload: ServiceBillingIn):
+def update_service_billing(request: ApiRequest, service_id: ServiceId, payload: ServiceBillingIn):
     """Staff: set the next due date, recurring amount, billing cycle or "do not suspend until"."""
     require_staff(request)
     service = get_object_or_404(services_visible(request), pk=service_id)
@@ -179,7 +185,7 @@ def update_service_billing(request: HttpRequest, service_id: ServiceId, payload:
 @router.post(
     "/{service_id}/cancellation", response={201: CancellationOut}, summary="Cancel a service"
 )
-def request_cancellation(request: HttpRequest, service_id: ServiceId, payload: CancellationIn):
+def request_cancellation(request: ApiRequest, service_id: ServiceId, payload: CancellationIn):
     """End the service at the end of its paid period or now (client or staff)."""
     service = get_object_or_404(services_visible(request), pk=service_id)
     try:

@@ -105,6 +105,8 @@ def domains_due_date_fill() -> int:
     for domain in Domain.objects.filter(
         next_due_date__isnull=True, expires_at__isnull=False, status=DomainStatus.ACTIVE
     ).only("pk", "expires_at"):
+        if domain.expires_at is None:  # never: the query asks for an expiry date
+            continue
         filled += Domain.objects.filter(pk=domain.pk, next_due_date__isnull=True).update(
             next_due_date=clock.local_day(domain.expires_at)
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -123,7 +124,7 @@ def mollie_payment_start(*, actor: Actor, invoice: Invoice) -> MolliePayment:
         return reusable
     attempt = MolliePayment.objects.filter(invoice=invoice).count() + 1
     key = _idempotency_key(invoice, attempt, amount)
-    request = {
+    request: dict[str, Any] = {
         "amount": Amount(amount, invoice.currency),
         "description": _("Invoice %(number)s") % {"number": invoice.number},
         "redirect_url": mollie_return_url(invoice),

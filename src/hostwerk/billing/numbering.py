@@ -12,7 +12,10 @@ from django.db import IntegrityError, transaction
 
 from hostwerk.billing.models import CreditNoteCounter, InvoiceCounter, InvoiceKind
 
-_COUNTERS = {InvoiceKind.INVOICE: InvoiceCounter, InvoiceKind.CREDIT_NOTE: CreditNoteCounter}
+_COUNTERS: dict[str, type[InvoiceCounter] | type[CreditNoteCounter]] = {
+    InvoiceKind.INVOICE: InvoiceCounter,
+    InvoiceKind.CREDIT_NOTE: CreditNoteCounter,
+}
 
 
 def invoice_number_format(*, year: int, sequence: int, kind: str = InvoiceKind.INVOICE) -> str:

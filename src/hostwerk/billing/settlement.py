@@ -54,6 +54,7 @@ def suspending_lines(day: datetime.date) -> QuerySet[InvoiceLine]:
 
 
 def _move_service(*, actor: Actor, line: InvoiceLine) -> None:
+    assert line.service_id is not None
     assert line.period_start is not None and line.period_end is not None
     service = Service.objects.select_related("client").get(pk=line.service_id)
     moved = Service.objects.filter(pk=service.pk, next_due_date=line.period_start).update(
@@ -75,6 +76,7 @@ def _move_service(*, actor: Actor, line: InvoiceLine) -> None:
 def _move_domain(*, actor: Actor, line: InvoiceLine) -> None:
     from hostwerk.billing.tasks import renew_domain
 
+    assert line.domain_id is not None
     assert line.period_start is not None and line.period_end is not None
     domain = Domain.objects.select_related("client", "tld").get(pk=line.domain_id)
     moved = Domain.objects.filter(pk=domain.pk, next_due_date=line.period_start).update(

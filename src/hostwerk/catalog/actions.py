@@ -94,12 +94,12 @@ def _price_changes(product: Product, prices: ProductPrices) -> dict[str, list[An
     """Store `prices` as the product's complete price list; return what changed."""
     changes: dict[str, list[Any]] = {}
     existing = {price.billing_cycle: price for price in product.prices.all()}
-    for cycle, price in existing.items():
+    for cycle, removed in existing.items():
         if cycle not in prices:
-            changes[f"price.{cycle}"] = [str(price.amount), None]
-            if price.setup_fee:
-                changes[f"setup_fee.{cycle}"] = [str(price.setup_fee), None]
-            price.delete()
+            changes[f"price.{cycle}"] = [str(removed.amount), None]
+            if removed.setup_fee:
+                changes[f"setup_fee.{cycle}"] = [str(removed.setup_fee), None]
+            removed.delete()
     for cycle, (amount, setup_fee) in prices.items():
         price = existing.get(cycle)
         if price is None:
@@ -210,10 +210,10 @@ def _tld_check(values: dict[str, Any], prices: TldPrices) -> None:
 def _tld_price_changes(tld: Tld, prices: TldPrices) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     existing = {(price.action, price.years): price for price in tld.prices.all()}
-    for key, price in existing.items():
+    for key, removed in existing.items():
         if key not in prices:
-            changes[f"price.{key[0]}.{key[1]}"] = [str(price.amount), None]
-            price.delete()
+            changes[f"price.{key[0]}.{key[1]}"] = [str(removed.amount), None]
+            removed.delete()
     for key, amount in prices.items():
         price = existing.get(key)
         if price is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.catalog.actions import (
@@ -29,7 +30,7 @@ PLESK_HOSTING_TYPE_CHOICES = [
 ]
 
 
-def welcome_email_choices() -> list[tuple[str, str]]:
+def welcome_email_choices() -> list[tuple[str, str | Promise]]:
     """The e-mail templates a product can send when its service is ready."""
     names = sorted(
         path.name
@@ -114,7 +115,7 @@ class ProductForm(forms.ModelForm):
                 self.fields[price_field(cycle)].initial = prices[cycle].amount
                 self.fields[f"setup_{cycle}"].initial = prices[cycle].setup_fee
 
-    def price_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+    def price_rows(self) -> list[tuple[str | Promise, forms.BoundField, forms.BoundField]]:
         return [
             (label, self[price_field(cycle)], self[f"setup_{cycle}"])
             for cycle, label in BillingCycle.choices

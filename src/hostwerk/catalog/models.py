@@ -21,7 +21,7 @@ class BillingCycle(models.TextChoices):
 
 
 # Length of one period in months; 0 for cycles that do not recur.
-CYCLE_MONTHS = {
+CYCLE_MONTHS: dict[str, int] = {
     BillingCycle.FREE: 0,
     BillingCycle.ONE_TIME: 0,
     BillingCycle.MONTHLY: 1,

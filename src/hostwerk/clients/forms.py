@@ -34,7 +34,9 @@ class ClientContactForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = CONTACT_FIELDS
-        widgets = {"phone": forms.TextInput(attrs={"placeholder": "+31 20 123 4567"})}
+        widgets: dict[str, forms.Widget] = {
+            "phone": forms.TextInput(attrs={"placeholder": "+31 20 123 4567"})
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,8 +43,8 @@ class CappedPaginator(Paginator):
         rows = self.object_list
         if bottom and isinstance(rows, QuerySet) and not rows.query.combinator:
             keys = rows.values("pk")[bottom:top]
-            return self._get_page(rows.filter(pk__in=keys), number, self)
-        return self._get_page(rows[bottom:top], number, self)
+            return Page(rows.filter(pk__in=keys), number, self)
+        return Page(rows[bottom:top], number, self)
 
     @cached_property
     def count_capped(self) -> bool:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.request import AuthenticatedRequest
 from hostwerk.dns import actions
 from hostwerk.dns.forms import RecordForm
 from hostwerk.dns.models import Record, Zone
@@ -32,7 +33,7 @@ class Editor:
     area: str  # URL namespace: "staff" or "portal"
     zone: Zone
     # Renders the area's zone page with the editor's context added, for requests without htmx.
-    render_page: Callable[[HttpRequest, dict[str, Any], int], HttpResponse]
+    render_page: Callable[[AuthenticatedRequest, dict[str, Any], int], HttpResponse]
 
     def page_url(self) -> str:
         return reverse(f"{self.area}:zone_detail", kwargs={"zone_id": self.zone.pk})
@@ -70,7 +71,7 @@ def _with_urls(editor: Editor, records: list[Record]) -> list[Record]:
 
 
 def _respond(
-    request: HttpRequest, editor: Editor, *, status: int = 200, **forms: Any
+    request: AuthenticatedRequest, editor: Editor, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     editor.zone.refresh_from_db()
     context = editor_context(editor, **forms)
@@ -80,14 +81,14 @@ def _respond(
     return editor.render_page(request, context, status)
 
 
-def records(request: HttpRequest, editor: Editor) -> HttpResponse:
+def records(request: AuthenticatedRequest, editor: Editor) -> HttpResponse:
     """The records fragment (also "cancel" of an edit)."""
     if not request.htmx:
         return redirect(editor.page_url())
     return _respond(request, editor)
 
 
-def publish_status(request: HttpRequest, editor: Editor) -> HttpResponse:
+def publish_status(request: AuthenticatedRequest, editor: Editor) -> HttpResponse:
     """The publish status line; polled by htmx while the zone is pending."""
     if not request.htmx:
         return redirect(editor.page_url())
@@ -95,7 +96,7 @@ def publish_status(request: HttpRequest, editor: Editor) -> HttpResponse:
     return render(request, STATUS_TEMPLATE, {"zone": editor.zone, "area": editor.area})
 
 
-def record_create(request: HttpRequest, editor: Editor) -> HttpResponse:
+def record_create(request: AuthenticatedRequest, editor: Editor) -> HttpResponse:
     if request.method != "POST":
         return _respond(request, editor)
     form = RecordForm(request.POST)
@@ -112,7 +113,7 @@ def record_create(request: HttpRequest, editor: Editor) -> HttpResponse:
     return _respond(request, editor, add_form=form, status=422)
 
 
-def record_edit(request: HttpRequest, editor: Editor, record: Record) -> HttpResponse:
+def record_edit(request: AuthenticatedRequest, editor: Editor, record: Record) -> HttpResponse:
     if request.method != "POST":
         return _respond(
             request,
@@ -134,7 +135,7 @@ def record_edit(request: HttpRequest, editor: Editor, record: Record) -> HttpRes
     return _respond(request, editor, edit_form=form, edit_id=record.pk, status=422)
 
 
-def record_delete(request: HttpRequest, editor: Editor, record: Record) -> HttpResponse:
+def record_delete(request: AuthenticatedRequest, editor: Editor, record: Record) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     actions.record_delete(actor=request.actor, record=record)

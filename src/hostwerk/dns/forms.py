@@ -3,6 +3,8 @@ and run in the actions, whose RecordInvalid errors are put beside the fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +59,7 @@ class RecordForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name, "") for name in RECORD_FIELDS}
 
     def add_record_errors(self, invalid: RecordInvalid) -> None:

@@ -205,13 +205,12 @@ def _contact_step(
     *,
     actor: Actor,
     domain: Domain,
+    registrar: Registrar,
     session: RegistrarClient,
     contact: ContactData,
     steps: Checkpoints,
 ) -> str:
-    record = RegistrarContact.objects.filter(
-        client=domain.client, registrar=domain.registrar
-    ).first()
+    record = RegistrarContact.objects.filter(client=domain.client, registrar=registrar).first()
     if record is None or record.fingerprint != contact.fingerprint():
         # The checkpoint holds for the contact data it was made from; changed data is sent again.
         steps.forget("contact")
@@ -220,7 +219,7 @@ def _contact_step(
         lambda: registrar_contact_ensure(
             actor=actor,
             client=domain.client,
-            registrar=domain.registrar,
+            registrar=registrar,
             session=session,
             contact=contact,
         ),
@@ -314,7 +313,11 @@ def domain_register(
     if domain.status != DomainStatus.ACTIVE:
         try:
             expiry_text = _register_remotely(
-                actor=actor, domain=domain, steps=steps, details=details
+                actor=actor,
+                domain=domain,
+                registrar=domain.registrar,
+                steps=steps,
+                details=details,
             )
         except HostwerkError as error:
             failure = refusal_for(error, domain)
@@ -349,7 +352,12 @@ def domain_register(
 
 
 def _register_remotely(
-    *, actor: Actor, domain: Domain, steps: Checkpoints, details: dict[str, Any]
+    *,
+    actor: Actor,
+    domain: Domain,
+    registrar: Registrar,
+    steps: Checkpoints,
+    details: dict[str, Any],
 ) -> str:
     contact = contact_preflight(client=domain.client, tld=domain.tld)
     if domain.tld.dns_before_registration and not steps.done("domain_create"):
@@ -359,9 +367,14 @@ def _register_remotely(
         Domain.objects.filter(pk=domain.pk).update(auth_code=auth_code_new())
         domain.refresh_from_db(fields=["auth_code"])
     nameservers = list(settings.HOSTWERK_DNS_NAMESERVERS)
-    with registrar_client(domain.registrar, domain=domain) as session:
+    with registrar_client(registrar, domain=domain) as session:
         handle = _contact_step(
-            actor=actor, domain=domain, session=session, contact=contact, steps=steps
+            actor=actor,
+            domain=domain,
+            registrar=registrar,
+            session=session,
+            contact=contact,
+            steps=steps,
         )
         details["handle"] = handle
 
@@ -381,7 +394,7 @@ def _register_remotely(
                         changes={
                             "status": [DomainStatus.PENDING, DomainStatus.PENDING_REGISTRATION]
                         },
-                        data={"registrar": domain.registrar.name, "handle": handle},
+                        data={"registrar": registrar.name, "handle": handle},
                     )
             try:
                 result = session.register(

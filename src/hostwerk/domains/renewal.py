@@ -109,12 +109,15 @@ def domain_expiry_reminders_send(*, actor: Actor, now: datetime | None = None) -
                 .select_related("client", "tld")
                 .get(pk=domain_id)
             )
-            days_left = (domain.expires_at - now).total_seconds() / 86400
+            expires_at = domain.expires_at
+            if expires_at is None:  # the query only picks domains with a date
+                continue
+            days_left = (expires_at - now).total_seconds() / 86400
             due = [days for days in REMINDER_DAYS if days_left <= days]
             if not due:
                 continue
             days = min(due)  # the nearest threshold: a missed 30-day run is not sent a week late
-            key = f"{domain.expires_at.astimezone(UTC).date().isoformat()}/{days}"
+            key = f"{expires_at.astimezone(UTC).date().isoformat()}/{days}"
             if key in domain.expiry_reminders:
                 continue
             client = domain.client
@@ -141,7 +144,7 @@ def domain_expiry_reminders_send(*, actor: Actor, now: datetime | None = None) -
                 action="domain.expiry_reminder",
                 obj=domain,
                 client=client,
-                data={"days": days, "expires_at": domain.expires_at.isoformat()},
+                data={"days": days, "expires_at": expires_at.isoformat()},
             )
             sent += 1
     return sent

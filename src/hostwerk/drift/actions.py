@@ -10,6 +10,7 @@ difference; each is audited. Whether it worked shows in the next check.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -363,7 +364,7 @@ def _repair_filter_domain(actor: Actor, difference: Difference) -> str:
     return "domain added at the provider again"
 
 
-REPAIRS = {
+REPAIRS: dict[str, Callable[[Actor, Difference], str]] = {
     DifferenceKind.SUBSCRIPTION_STATUS: _repair_subscription_status,
     DifferenceKind.MAILBOX_FILTER_OFF: _repair_mailbox_filter,
     DifferenceKind.ZONE_MISSING: _repair_zone,

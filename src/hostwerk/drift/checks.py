@@ -19,7 +19,7 @@ from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import PublishStatus, Zone
 from hostwerk.dns.publishers import powerdns_client, publishes_remotely, rrset_changes
 from hostwerk.dns.publishing import zone_contents
-from hostwerk.domains.models import Domain, DomainStatus
+from hostwerk.domains.models import Domain, DomainStatus, Registrar
 from hostwerk.domains.registrars import registrar_client
 from hostwerk.domains.registrars.base import ObjectMissing
 from hostwerk.drift.models import DifferenceKind
@@ -330,23 +330,28 @@ def _check_mailboxes(
 # Registrars ---------------------------------------------------------------------------------------
 
 
-def _registry_system(domain: Domain) -> str:
-    return _("registrar %(name)s") % {"name": domain.registrar.name}
+def _registry_system(registrar: Registrar) -> str:
+    return _("registrar %(name)s") % {"name": registrar.name}
 
 
 def _check_registries(report: CheckReport) -> None:
-    by_registrar: dict[int, list[Domain]] = defaultdict(list)
+    by_registrar: dict[Registrar, list[Domain]] = defaultdict(list)
     domains = (
         Domain.objects.filter(status=DomainStatus.ACTIVE, registrar__active=True)
         .select_related("registrar")
         .order_by("registrar_id", "name")
     )
     for domain in domains:
-        by_registrar[domain.registrar_id].append(domain)
-    for group in by_registrar.values():
-        system = _registry_system(group[0])
+        if domain.registrar is not None:  # always: the query asks for an active registrar
+            by_registrar[domain.registrar].append(domain)
+    for registrar, group in by_registrar.items():
+        system = _registry_system(registrar)
         _guarded(
-            report, system, lambda group=group, system=system: _check_domains(report, system, group)
+            report,
+            system,
+            lambda registrar=registrar, group=group, system=system: _check_domains(
+                report, system, registrar, group
+            ),
         )
 
 
@@ -368,8 +373,10 @@ def _names(values: Iterable[str]) -> list[str]:
     return sorted({value.strip().rstrip(".").lower() for value in values if value.strip()})
 
 
-def _check_domains(report: CheckReport, system: str, domains: list[Domain]) -> None:
-    with registrar_client(domains[0].registrar) as session:
+def _check_domains(
+    report: CheckReport, system: str, registrar: Registrar, domains: list[Domain]
+) -> None:
+    with registrar_client(registrar) as session:
         for domain in domains:
             report.checked += 1
             try:

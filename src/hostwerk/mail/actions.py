@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 MAILBOX_PASSWORD_MIN_LENGTH = 10
 MAX_QUOTA_MB = 1024 * 1024  # 1 TB: anything above is a typo
 _LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
-_PASSWORD_VALIDATORS = [
+_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

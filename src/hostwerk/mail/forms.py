@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hostwerk.catalog.models import Product, ProductType
 from hostwerk.mail.models import MailFilterStatus, ProviderMode, SpamFilterState
+from hostwerk.provisioning.models import Service
 
 
 class PasswordFields(forms.Form):
@@ -58,7 +59,7 @@ class MailboxCreateForm(PasswordFields, QuotaField):
 
     field_order = ["service", "local_part", "password", "password_again", "quota_mb"]
 
-    service = forms.ModelChoiceField(
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
         label=_("Domain"), queryset=None, empty_label=None, to_field_name="pk"
     )
     local_part = local_part_field()

@@ -82,7 +82,9 @@ def provider_save(
             if password:
                 provider.password = password
             provider.save()
-            changes = {key: [None, str(value)] for key, value in values.items()}
+            changes: dict[str, list[Any]] = {
+                key: [None, str(value)] for key, value in values.items()
+            }
             action = "mail_filter_provider.create"
         else:
             provider = MailFilterProvider.objects.select_for_update().get(pk=provider.pk)

@@ -23,6 +23,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import HostwerkRequest
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.mail import actions
@@ -74,14 +75,14 @@ class MailboxArea:
         return redirect(self.url_name("detail"), mailbox_id=mailbox.pk)
 
 
-def mailbox_list(request: HttpRequest, *, area: MailboxArea) -> HttpResponse:
+def mailbox_list(request: HostwerkRequest, *, area: MailboxArea) -> HttpResponse:
     mailboxes, context = area.mailbox_rows(request)
     page = paginate(request, mailboxes)
     template = (area.templates.get("list_rows") if request.htmx else None) or area.templates["list"]
     return render(request, template, {**area.page_context(request), **context, "page_obj": page})
 
 
-def mailbox_create(request: HttpRequest, *, area: MailboxArea) -> HttpResponse:
+def mailbox_create(request: HostwerkRequest, *, area: MailboxArea) -> HttpResponse:
     form = area.create_form(request)
     if request.method == "POST" and form.is_valid():
         service = area.create_service(form)
@@ -111,7 +112,7 @@ def mailbox_create(request: HttpRequest, *, area: MailboxArea) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: HostwerkRequest,
     area: MailboxArea,
     mailbox: Mailbox,
     *,
@@ -133,11 +134,13 @@ def _detail_page(
     )
 
 
-def mailbox_detail(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
+def mailbox_detail(request: HostwerkRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
     return _detail_page(request, area, area.mailbox_get(request, mailbox_id))
 
 
-def mailbox_password(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
+def mailbox_password(
+    request: HostwerkRequest, mailbox_id: int, *, area: MailboxArea
+) -> HttpResponse:
     mailbox = area.mailbox_get(request, mailbox_id)
     form = MailboxPasswordForm(request.POST)
     if form.is_valid():
@@ -153,7 +156,7 @@ def mailbox_password(request: HttpRequest, mailbox_id: int, *, area: MailboxArea
     return _detail_page(request, area, mailbox, password_form=form, status=422)
 
 
-def mailbox_quota(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
+def mailbox_quota(request: HostwerkRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
     mailbox = area.mailbox_get(request, mailbox_id)
     form = MailboxQuotaForm(request.POST)
     if form.is_valid():
@@ -169,7 +172,7 @@ def mailbox_quota(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) -
     return _detail_page(request, area, mailbox, quota_form=form, status=422)
 
 
-def mailbox_delete(request: HttpRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
+def mailbox_delete(request: HostwerkRequest, mailbox_id: int, *, area: MailboxArea) -> HttpResponse:
     mailbox = area.mailbox_get(request, mailbox_id)
     try:
         actions.mailbox_delete(actor=request.actor, mailbox=mailbox)

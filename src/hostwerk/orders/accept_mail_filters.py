@@ -38,6 +38,7 @@ from hostwerk.orders.handlers import (
     PlanContext,
     item_mark_accepted,
 )
+from hostwerk.orders.models import ItemStatus
 
 
 def _domain(plan: ItemPlan) -> str:
@@ -90,7 +91,7 @@ class MailFilterHandler(ItemHandler):
             .exclude(order_item=item)
             .first()
         )
-        if existing is not None and item.status != "accepted":
+        if existing is not None and item.status != ItemStatus.ACCEPTED:
             plan.blocked = _(
                 "%(domain)s already has mail filtering (%(status)s); cancel that one first, or "
                 "cancel this item."

@@ -15,7 +15,7 @@ from hostwerk.accounts.models import ClientArea
 from hostwerk.accounts.queries import client_area_reachable
 from hostwerk.billing.periods import add_months
 from hostwerk.billing.settlement import order_lines_attach
-from hostwerk.catalog.models import CYCLE_MONTHS
+from hostwerk.catalog.models import CYCLE_MONTHS, Product
 from hostwerk.core import clock
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import PermanentError, TransientError
@@ -28,6 +28,7 @@ from hostwerk.orders.handlers import (
     PlanContext,
     item_mark_accepted,
 )
+from hostwerk.orders.models import OrderItem
 from hostwerk.provisioning.models import Server, Service, ServiceStatus, StepStatus
 from hostwerk.provisioning.modules import module_for
 from hostwerk.provisioning.placement import server_proposal
@@ -70,10 +71,17 @@ def explain_remote_failure(
     return AcceptFailed(str(error), link="")
 
 
+def _product(item: OrderItem) -> Product:
+    # Order entry requires a product for every item kind this handler takes.
+    if item.product is None:
+        raise ValueError(f"order item {item.pk} ({item.kind}) has no product")
+    return item.product
+
+
 class ServiceHandler(ItemHandler):
     def default_plan(self, plan: ItemPlan, context: PlanContext) -> None:
         item = plan.item
-        product = item.product
+        product = _product(item)
         plan.automatic = module_for(product.module) is not None
         plan.create_on_server = plan.automatic
         plan.welcome_email = bool(product.welcome_email)
@@ -127,7 +135,7 @@ class ServiceHandler(ItemHandler):
         if service is None:
             return Service.objects.create(
                 client=item.order.client,
-                product=item.product,
+                product=_product(item),
                 order_item=item,
                 server=plan.server if plan.create_on_server else None,
                 domain=item.domain,
@@ -152,8 +160,11 @@ class ServiceHandler(ItemHandler):
                 link=f"#plan-{item.pk}-server",
             )
         service = self._service(plan)
+        product = _product(item)
         if plan.create_on_server:
-            module = module_for(item.product.module)
+            module = module_for(product.module)
+            if module is None:  # create_on_server is only offered for a product with a module
+                raise ValueError(f"product {product.pk} has no provisioning module")
             try:
                 module.create(service)
             except (PermanentError, TransientError) as error:
@@ -189,10 +200,10 @@ class ServiceHandler(ItemHandler):
                 # The domain's visitors and mail reach the new service through our zone (R7).
                 zone_ensure(actor=actor, domain=service.domain, client=service.client)
                 zone_after_service_change(actor=actor, service=service)
-            if plan.welcome_email and item.product.welcome_email:
+            if plan.welcome_email and product.welcome_email:
                 client = item.order.client
                 email_queue(
-                    template=item.product.welcome_email,
+                    template=product.welcome_email,
                     to=client.email,
                     language=client.language,
                     client=client,

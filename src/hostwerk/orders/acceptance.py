@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 # Domains first (a .de zone and the registration exist before hosting points at them), then
 # services, then mail filtering (which needs to know whether the domain is new).
-PROCESSING_ORDER = {
+PROCESSING_ORDER: dict[str, int] = {
     ItemKind.DOMAIN_REGISTER: 0,
     ItemKind.DOMAIN_TRANSFER: 0,
     ItemKind.HOSTING: 1,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hostwerk.accounts.models import ClientArea
 from hostwerk.accounts.queries import client_area_reachable
 from hostwerk.billing.actions import invoice_send_email
+from hostwerk.billing.models import InvoiceStatus
 from hostwerk.clients.models import Client, ClientStatus, InvoicePaymentMethod
 from hostwerk.core.audit import Actor, audit_record
 from hostwerk.notifications.actions import email_queue
@@ -128,14 +129,14 @@ def order_place(
                 "payment_method": order.payment_method,
             },
         )
-        for item in created:
-            if item.price_overridden:
+        for order_item in created:
+            if order_item.price_overridden:
                 audit_record(
                     actor=actor,
                     action="order_item.price_override",
-                    obj=item,
+                    obj=order_item,
                     client=client,
-                    changes={"price": [str(item.list_price), str(item.price)]},
+                    changes={"price": [str(order_item.list_price), str(order_item.price)]},
                     data={"order": order.number},
                 )
 
@@ -292,7 +293,7 @@ def order_cancel(*, actor: Actor, order: Order, reason: str = "") -> Order:
         data={"reason": reason},
     )
     invoice = getattr(order, "invoice", None)
-    if invoice is not None and invoice.status == "unpaid":
+    if invoice is not None and invoice.status == InvoiceStatus.UNPAID:
         from hostwerk.billing.actions import invoice_cancel
 
         invoice_cancel(

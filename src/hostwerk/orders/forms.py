@@ -43,6 +43,9 @@ def years_options(tlds: list[Tld]) -> dict[str, list[int]]:
 class OrderItemForm(forms.Form):
     """One item; `what` is a product id or "register"/"transfer" for a domain on its own."""
 
+    # The product the item is for: set once the form is bound, or for a catalogue card.
+    product: Product | None
+
     what = forms.ChoiceField(label=_("Product"))
     billing_cycle = forms.ChoiceField(
         label=_("Billing cycle"),

@@ -19,15 +19,16 @@ from hostwerk.catalog.pricing import PriceMissing, product_price, tld_first_peri
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.money import round_money
 from hostwerk.domains.availability import availability_refusal
+from hostwerk.domains.models import DomainStatus
 from hostwerk.orders.models import DomainChoice, ItemKind
 
-PRODUCT_KINDS = {
+PRODUCT_KINDS: dict[str, ItemKind] = {
     ProductType.HOSTING: ItemKind.HOSTING,
     ProductType.FORWARDING: ItemKind.FORWARDING,
     ProductType.MAIL_FILTER: ItemKind.MAIL_FILTER,
     ProductType.OTHER: ItemKind.OTHER,
 }
-DOMAIN_ACTION_KINDS = {
+DOMAIN_ACTION_KINDS: dict[str, ItemKind] = {
     DomainAction.REGISTER: ItemKind.DOMAIN_REGISTER,
     DomainAction.TRANSFER: ItemKind.DOMAIN_TRANSFER,
 }
@@ -247,9 +248,9 @@ def _domain_item(
 def client_domains(client) -> set[str]:
     """The names of the domains we hold for `client` (registered or being registered here)."""
     return set(
-        client.domains.exclude(status__in=("cancelled", "transferred_away")).values_list(
-            "name", flat=True
-        )
+        client.domains.exclude(
+            status__in=(DomainStatus.CANCELLED, DomainStatus.TRANSFERRED_AWAY)
+        ).values_list("name", flat=True)
     )
 
 

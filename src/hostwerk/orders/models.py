@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.catalog.models import BillingCycle
@@ -105,7 +106,7 @@ class DomainChoice(models.TextChoices):
 
 
 # The same choices as staff read them: they arrange the domain for the client.
-STAFF_DOMAIN_CHOICE_LABELS = {
+STAFF_DOMAIN_CHOICE_LABELS: dict[str, Promise] = {
     DomainChoice.REGISTER: _("register a new domain"),
     DomainChoice.TRANSFER: _("transfer a domain to us"),
     DomainChoice.EXISTING: _("a domain the client already has here"),
@@ -200,7 +201,7 @@ class OrderItem(models.Model):
             return _("Registration of %(domain)s") % {"domain": self.domain_display}
         if self.kind == ItemKind.DOMAIN_TRANSFER:
             return _("Transfer of %(domain)s") % {"domain": self.domain_display}
-        name = self.product.name if self.product_id else self.get_kind_display()
+        name = self.product.name if self.product is not None else self.get_kind_display()
         return f"{name} — {self.domain_display}" if self.domain else str(name)
 
     @property

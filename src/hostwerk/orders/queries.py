@@ -15,7 +15,7 @@ from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
 
 def _item_count():
     """The items of each listed order that are not cancelled, counted for the page's rows only."""
-    return related_count(OrderItem.objects.exclude(status="cancelled"), to="order")
+    return related_count(OrderItem.objects.exclude(status=ItemStatus.CANCELLED), to="order")
 
 
 def order_search(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.billing import documents, queries
 from hostwerk.billing.models import MolliePaymentStatus
 from hostwerk.billing.mollie_payments import (
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 @client_required
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: ClientRequest) -> HttpResponse:
     page = paginate(request, queries.invoice_list_for_client(client=request.client))
     return render(
         request,
@@ -36,7 +37,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: ClientRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
     return render(
         request,
@@ -50,7 +51,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @client_required
-def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pay(request: ClientRequest, invoice_id: int) -> HttpResponse:
     """GET (the e-mail's link): what is to be paid, with the button; POST: start the payment at
     Mollie and send the client to its checkout."""
     invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
@@ -76,7 +77,7 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @client_required
-def invoice_payment_return(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_payment_return(request: ClientRequest, invoice_id: int) -> HttpResponse:
     """Where Mollie sends the client back. The address says nothing about the outcome: the
     status is asked from Mollie (and applied, as the webhook would) before it is shown."""
     invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
@@ -101,12 +102,11 @@ def invoice_payment_return(request: HttpRequest, invoice_id: int) -> HttpRespons
             and payment.status in (MolliePaymentStatus.OPEN, MolliePaymentStatus.PENDING),
             "pay_online": mollie_enabled() and invoice.amount_due > 0,
         },
-        {"nav": "invoices", **queries.invoice_document(invoice=invoice)},
     )
 
 
 @client_required
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: ClientRequest, invoice_id: int) -> HttpResponse:
     """The client's own invoice as a PDF download; another client's is a 404."""
     invoice = queries.invoice_get_for_client(client=request.client, invoice_id=invoice_id)
     return documents.invoice_pdf_response(invoice=invoice)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.core.pages import paginate
 from hostwerk.dns import editor, queries
 from hostwerk.dns.bindfile import zone_file
@@ -18,7 +19,7 @@ AREA = "portal"
 
 
 @client_required
-def zone_list(request: HttpRequest) -> HttpResponse:
+def zone_list(request: ClientRequest) -> HttpResponse:
     page = paginate(request, queries.client_zones(client=request.client))
     return render(request, "portal/dns/zone_list.html", {"nav": "dns", "page_obj": page})
 
@@ -43,46 +44,46 @@ def _editor(zone: Zone) -> editor.Editor:
     )
 
 
-def _zone(request: HttpRequest, zone_id: int) -> Zone:
+def _zone(request: ClientRequest, zone_id: int) -> Zone:
     return queries.client_zone_get(client=request.client, zone_id=zone_id)
 
 
 @client_required
-def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_detail(request: ClientRequest, zone_id: int) -> HttpResponse:
     return _zone_page(request, _zone(request, zone_id), {})
 
 
 @client_required
-def zone_records(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_records(request: ClientRequest, zone_id: int) -> HttpResponse:
     return editor.records(request, _editor(_zone(request, zone_id)))
 
 
 @client_required
-def zone_status(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_status(request: ClientRequest, zone_id: int) -> HttpResponse:
     return editor.publish_status(request, _editor(_zone(request, zone_id)))
 
 
 @client_required
-def zone_record_create(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_record_create(request: ClientRequest, zone_id: int) -> HttpResponse:
     return editor.record_create(request, _editor(_zone(request, zone_id)))
 
 
 @client_required
-def zone_record_edit(request: HttpRequest, zone_id: int, record_id: int) -> HttpResponse:
+def zone_record_edit(request: ClientRequest, zone_id: int, record_id: int) -> HttpResponse:
     zone = _zone(request, zone_id)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
     return editor.record_edit(request, _editor(zone), record)
 
 
 @client_required
-def zone_record_delete(request: HttpRequest, zone_id: int, record_id: int) -> HttpResponse:
+def zone_record_delete(request: ClientRequest, zone_id: int, record_id: int) -> HttpResponse:
     zone = _zone(request, zone_id)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
     return editor.record_delete(request, _editor(zone), record)
 
 
 @client_required
-def zone_history(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_history(request: ClientRequest, zone_id: int) -> HttpResponse:
     zone = _zone(request, zone_id)
     page = paginate(request, queries.zone_history(zone=zone), per_page=20)
     return render(
@@ -98,7 +99,7 @@ def zone_history(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @client_required
-def zone_export(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_export(request: ClientRequest, zone_id: int) -> HttpResponse:
     zone = _zone(request, zone_id)
     response = HttpResponse(zone_file(zone), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{zone.name}.zone"'

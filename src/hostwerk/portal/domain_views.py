@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
 from hostwerk.domains.actions import domain_nameservers_update
@@ -17,13 +18,13 @@ from hostwerk.portal.decorators import client_required
 
 
 @client_required
-def domain_list(request: HttpRequest) -> HttpResponse:
+def domain_list(request: ClientRequest) -> HttpResponse:
     page = paginate(request, queries.domains_for_client(client=request.client))
     return render(request, "portal/domains/list.html", {"nav": "domains", "page_obj": page})
 
 
 @client_required
-def domain_detail(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_detail(request: ClientRequest, domain_id: int) -> HttpResponse:
     """The domain's facts and its name-server form (GET shows, POST changes them)."""
     domain = queries.domain_get_for_client(client=request.client, domain_id=domain_id)
     form = NameserversForm(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.mail import queries
 from hostwerk.mail.forms import MailboxCreateForm
 from hostwerk.mail.models import Mailbox, SpamFilterState
@@ -19,27 +19,27 @@ from hostwerk.mail.views import Context, MailboxArea
 from hostwerk.provisioning.models import Service
 
 
-def _mailbox_get(request: HttpRequest, mailbox_id: int) -> Mailbox:
+def _mailbox_get(request: ClientRequest, mailbox_id: int) -> Mailbox:
     return queries.mailbox_get_for_client(client=request.client, mailbox_id=mailbox_id)
 
 
-def _mailbox_rows(request: HttpRequest) -> tuple[QuerySet[Mailbox], Context]:
+def _mailbox_rows(request: ClientRequest) -> tuple[QuerySet[Mailbox], Context]:
     return queries.mailboxes_for_client(client=request.client), {
         "can_create": queries.mail_services_for_client(client=request.client).exists(),
         "mail_filters": queries.mail_filters_for_client(client=request.client)[:20],
     }
 
 
-def _page_context(request: HttpRequest) -> Context:
+def _page_context(request: ClientRequest) -> Context:
     return {"nav": "mail"}
 
 
-def _create_form(request: HttpRequest) -> forms.Form:
+def _create_form(request: ClientRequest) -> forms.Form:
     services = queries.mail_services_for_client(client=request.client)
     return MailboxCreateForm(request.POST or None, services=services)
 
 
-def _create_context(request: HttpRequest) -> Context:
+def _create_context(request: ClientRequest) -> Context:
     return {"has_services": queries.mail_services_for_client(client=request.client).exists()}
 
 
@@ -47,7 +47,7 @@ def _create_service(form: forms.Form) -> Service:
     return form.cleaned_data["service"]
 
 
-def _created_message(request: HttpRequest, mailbox: Mailbox) -> None:
+def _created_message(request: ClientRequest, mailbox: Mailbox) -> None:
     if mailbox.spam_filter == SpamFilterState.ON:
         messages.success(
             request,

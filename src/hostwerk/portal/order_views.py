@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.catalog.queries import products_for_sale, tlds_for_sale
 from hostwerk.core.pages import paginate
 from hostwerk.domains.checker import domain_check
@@ -23,7 +24,7 @@ from hostwerk.orders.models import OrderChannel
 from hostwerk.portal.decorators import client_required
 
 
-def _catalogue(request: HttpRequest, *, bound_form=None, status: int = 200) -> HttpResponse:
+def _catalogue(request: ClientRequest, *, bound_form=None, status: int = 200) -> HttpResponse:
     tlds = list(tlds_for_sale().select_related("registrar"))
     forms = []
     for product in products_for_sale(listed_only=True):
@@ -57,14 +58,14 @@ def _domains_in(cart) -> set[str]:
 
 
 @client_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: ClientRequest) -> HttpResponse:
     """The catalogue, with the domain checker (?domains=...) on top."""
     return _catalogue(request)
 
 
 @require_POST
 @client_required
-def cart_add_view(request: HttpRequest) -> HttpResponse:
+def cart_add_view(request: ClientRequest) -> HttpResponse:
     cart = cart_items(request.session, request.client.pk)
     product_id = request.POST.get("product")
     if product_id and product_id.isdigit():
@@ -90,7 +91,7 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-def checker_add(request: HttpRequest) -> HttpResponse:
+def checker_add(request: ClientRequest) -> HttpResponse:
     """One click in the domain checker: the name goes into the cart (htmx: the row says so)."""
     action = request.POST.get("action", "register")
     form = domain_item_form(
@@ -133,7 +134,7 @@ def checker_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _priced_cart(request: HttpRequest):
+def _priced_cart(request: ClientRequest):
     items = cart_items(request.session, request.client.pk)
     if not items:
         return items, [], None
@@ -148,7 +149,7 @@ def _priced_cart(request: HttpRequest):
 
 
 @client_required
-def cart(request: HttpRequest) -> HttpResponse:
+def cart(request: ClientRequest) -> HttpResponse:
     items, priced, invalid = _priced_cart(request)
     return render(
         request,
@@ -165,7 +166,7 @@ def cart(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-def cart_remove_view(request: HttpRequest) -> HttpResponse:
+def cart_remove_view(request: ClientRequest) -> HttpResponse:
     index = request.POST.get("index", "")
     if index.isdigit():
         cart_remove(request.session, request.client.pk, int(index))
@@ -174,7 +175,7 @@ def cart_remove_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-def checkout(request: HttpRequest) -> HttpResponse:
+def checkout(request: ClientRequest) -> HttpResponse:
     items = cart_items(request.session, request.client.pk)
     channel = OrderChannel.IMPERSONATION if request.impersonating else OrderChannel.CLIENT_AREA
     try:
@@ -194,12 +195,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: ClientRequest) -> HttpResponse:
     page = paginate(request, queries.orders_for_client(client=request.client))
     return render(request, "portal/orders/list.html", {"nav": "orders", "page_obj": page})
 
 
 @client_required
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail(request: ClientRequest, order_id: int) -> HttpResponse:
     order = queries.order_get_for_client(client=request.client, order_id=order_id)
     return render(request, "portal/orders/detail.html", {"nav": "orders", "order": order})

@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 
 from hostwerk.billing.models import InvoiceStatus
 from hostwerk.clients.models import Client
+from hostwerk.orders.models import OrderStatus
 from hostwerk.provisioning.models import ServiceStatus
 
 
@@ -33,5 +34,5 @@ def portal_dashboard_figures(*, client: Client) -> dict[str, Any]:
         ),
         "unpaid_count": invoices["count"],
         "unpaid_amount": invoices["amount"] or 0,
-        "open_orders": client.orders.filter(status="pending").count(),
+        "open_orders": client.orders.filter(status=OrderStatus.PENDING).count(),
     }

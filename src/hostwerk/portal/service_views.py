@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.billing import queries as billing_queries
 from hostwerk.billing.forms import CancellationForm
 from hostwerk.core.errors import HostwerkError
@@ -23,13 +24,13 @@ from hostwerk.provisioning.actions import (
 
 
 @client_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: ClientRequest) -> HttpResponse:
     page = paginate(request, queries.services_for_client(client=request.client))
     return render(request, "portal/services/list.html", {"nav": "services", "page_obj": page})
 
 
 @client_required
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_detail(request: ClientRequest, service_id: int) -> HttpResponse:
     service = queries.service_get_for_client(client=request.client, service_id=service_id)
     password = None
     if request.method == "POST" and request.POST.get("reveal") == "1":
@@ -38,7 +39,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     return _detail(request, service, password=password)
 
 
-def _detail(request: HttpRequest, service, *, password=None, cancellation_form=None):
+def _detail(request: ClientRequest, service, *, password=None, cancellation_form=None):
     return render(
         request,
         "portal/services/detail.html",
@@ -55,7 +56,7 @@ def _detail(request: HttpRequest, service, *, password=None, cancellation_form=N
 
 @require_POST
 @client_required
-def service_cancel(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_cancel(request: ClientRequest, service_id: int) -> HttpResponse:
     """The client asks to end the service, at the end of the paid period or now."""
     service = queries.service_get_for_client(client=request.client, service_id=service_id)
     form = CancellationForm(request.POST)
@@ -72,7 +73,7 @@ def service_cancel(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @require_POST
 @client_required
-def service_password_reset(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_password_reset(request: ClientRequest, service_id: int) -> HttpResponse:
     service = queries.service_get_for_client(client=request.client, service_id=service_id)
     try:
         password = service_change_password(actor=request.actor, service=service)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from hostwerk.accounts.actions import ClientUserInvalid, client_user_create, client_user_remove
 from hostwerk.accounts.forms import ClientUserForm
 from hostwerk.accounts.queries import client_users
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.portal.decorators import client_required
 
 
 @client_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: ClientRequest) -> HttpResponse:
     form = ClientUserForm(request.POST or None, client=request.client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +45,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @client_required
-def user_remove(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_remove(request: ClientRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(client_users(client=request.client), pk=user_id)
     try:
         client_user_remove(actor=request.actor, user=user)

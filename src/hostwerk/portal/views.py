@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from hostwerk.accounts.impersonation import impersonation_stop
 from hostwerk.accounts.models import ClientArea
+from hostwerk.accounts.request import ClientRequest
 from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import ClientContactForm
 from hostwerk.portal import queries
@@ -17,7 +18,7 @@ from hostwerk.portal.decorators import client_required
 
 
 @client_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ClientRequest) -> HttpResponse:
     return render(
         request,
         "portal/dashboard.html",
@@ -31,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: ClientRequest) -> HttpResponse:
     form = ClientContactForm(request.POST or None, instance=request.client)
     if request.method == "POST" and form.is_valid():
         client_update(actor=request.actor, client=request.client, values=form.cleaned_data)

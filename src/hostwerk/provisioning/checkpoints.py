@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hostwerk.core.errors import HostwerkError
 from hostwerk.provisioning.models import ProvisioningStep, Service, StepStatus
@@ -48,8 +48,9 @@ class Checkpoints:
         return reference
 
     def _record(self, name, status, attempts, reference, error, started) -> None:
+        owner: dict[str, Any] = {self._owner_field: self.owner}
         step, _ = ProvisioningStep.objects.update_or_create(
-            **{self._owner_field: self.owner},
+            **owner,
             name=name,
             defaults={
                 "status": status,

@@ -116,7 +116,7 @@ def zone_after_service_change(*, actor: Actor, service: Service) -> None:
         .order_by("-activated_at", "-id")
         .first()
     )
-    if hosting is not None:
+    if hosting is not None and hosting.server is not None:
         zone_follow_hosting(actor=actor, domain=service.domain, server=hosting.server)
     else:
         zone_follow_forwarding(actor=actor, domain=service.domain)

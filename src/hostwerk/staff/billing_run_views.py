@@ -4,11 +4,12 @@ cancelled, a service's billing and cancellation, and credit notes."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.billing import queries
 from hostwerk.billing.credit_notes import CreditNoteInvalid, credit_note_create
 from hostwerk.billing.domain_work import domains_to_cancel
@@ -33,7 +34,7 @@ RECENT_RUNS = 20
 
 
 @staff_required
-def billing_runs(request: HttpRequest) -> HttpResponse:
+def billing_runs(request: StaffRequest) -> HttpResponse:
     """GET: the last runs and what a run of the chosen day would do; POST: queue that run."""
     form = BillingRunForm(request.POST or request.GET or None, initial={"day": clock.today()})
     day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
@@ -60,7 +61,7 @@ def billing_runs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def domain_cancel_confirm(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_cancel_confirm(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = get_object_or_404(domains_to_cancel(clock.today()), pk=domain_id)
     try:
         domain_cancel(actor=request.actor, domain=domain, reason=_("not paid"))
@@ -74,7 +75,7 @@ def domain_cancel_confirm(request: HttpRequest, domain_id: int) -> HttpResponse:
     return redirect("staff:billing_runs")
 
 
-def _service_page(request: HttpRequest, service, *, billing_form=None, cancellation_form=None):
+def _service_page(request: StaffRequest, service, *, billing_form=None, cancellation_form=None):
     from hostwerk.staff.service_views import service_detail_context
 
     return render(
@@ -89,7 +90,7 @@ def _service_page(request: HttpRequest, service, *, billing_form=None, cancellat
 
 @require_POST
 @staff_required
-def service_billing(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_billing(request: StaffRequest, service_id: int) -> HttpResponse:
     service = service_queries.service_get(service_id=service_id)
     form = ServiceBillingForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,7 @@ def service_billing(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def service_cancellation(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_cancellation(request: StaffRequest, service_id: int) -> HttpResponse:
     service = service_queries.service_get(service_id=service_id)
     form = CancellationForm(request.POST)
     cancellation = form.submit(actor=request.actor, service=service)
@@ -119,7 +120,7 @@ def service_cancellation(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def cancellation_withdraw_view(request: HttpRequest, cancellation_id: int) -> HttpResponse:
+def cancellation_withdraw_view(request: StaffRequest, cancellation_id: int) -> HttpResponse:
     cancellation = get_object_or_404(CancellationRequest, pk=cancellation_id)
     cancellation_withdraw(actor=request.actor, request=cancellation)
     messages.success(request, _("The cancellation is withdrawn."))
@@ -128,7 +129,7 @@ def cancellation_withdraw_view(request: HttpRequest, cancellation_id: int) -> Ht
 
 @require_POST
 @staff_required
-def invoice_credit_note(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_credit_note(request: StaffRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get(invoice_id=invoice_id)
     form = CreditNoteForm(request.POST, lines=invoice.lines.all())
     if form.is_valid():

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.billing import documents, queries
 from hostwerk.billing.actions import (
     InvoiceRefused,
@@ -23,6 +24,7 @@ from hostwerk.billing.forms import (
     PaymentFilterForm,
     PaymentForm,
 )
+from hostwerk.billing.models import InvoiceStatus
 from hostwerk.billing.payments import PaymentInvalid, payment_book
 from hostwerk.core import clock
 from hostwerk.core.pages import paginate
@@ -31,7 +33,7 @@ from hostwerk.staff.decorators import staff_required
 
 
 @staff_required
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: StaffRequest) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET)
     arguments = filters.filters()
     page = paginate(request, queries.invoice_list(**arguments))
@@ -52,7 +54,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def payment_list(request: HttpRequest) -> HttpResponse:
+def payment_list(request: StaffRequest) -> HttpResponse:
     filters = PaymentFilterForm(request.GET)
     payments = queries.payment_list(**filters.filters())
     return render(
@@ -108,19 +110,19 @@ def invoice_detail_page(
 
 
 @staff_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: StaffRequest, invoice_id: int) -> HttpResponse:
     return invoice_detail_page(request, queries.invoice_get(invoice_id=invoice_id))
 
 
 @staff_required
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: StaffRequest, invoice_id: int) -> HttpResponse:
     """The invoice as the client receives it: a PDF in the client's language."""
     return documents.invoice_pdf_response(invoice=queries.invoice_get(invoice_id=invoice_id))
 
 
 @require_POST
 @staff_required
-def invoice_payment_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_payment_add(request: StaffRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get(invoice_id=invoice_id)
     form = PaymentForm(request.POST)
     if not form.is_valid():
@@ -145,7 +147,7 @@ def invoice_payment_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
             _("This payment (reference %(reference)s) was booked before; nothing was booked again.")
             % {"reference": booking.payment.reference},
         )
-    elif booking.invoice.status == "paid" and data["kind"] == "payment":
+    elif booking.invoice.status == InvoiceStatus.PAID and data["kind"] == "payment":
         messages.success(request, _("Invoice %(number)s is paid.") % {"number": invoice.number})
     else:
         messages.success(
@@ -158,7 +160,7 @@ def invoice_payment_add(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def invoice_cancel_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_cancel_view(request: StaffRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get(invoice_id=invoice_id)
     form = InvoiceCancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -173,7 +175,7 @@ def invoice_cancel_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def invoice_send_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_send_view(request: StaffRequest, invoice_id: int) -> HttpResponse:
     invoice = queries.invoice_get(invoice_id=invoice_id)
     try:
         email = invoice_send_email(actor=request.actor, invoice=invoice)

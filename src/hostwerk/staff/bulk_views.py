@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.billing.bulk import invoices_remind
 from hostwerk.billing.documents import invoices_pdf_zip_response
 from hostwerk.billing.models import Invoice
@@ -95,7 +96,7 @@ BULK_CHOICES = {
 }
 
 
-NAV = {
+NAV: dict[str, str] = {
     BulkAction.ORDER_ACCEPT: "orders",
     BulkAction.ORDER_CANCEL: "orders",
     BulkAction.INVOICE_REMIND: "billing",
@@ -106,7 +107,7 @@ NAV = {
 
 @require_POST
 @staff_required
-def bulk_start(request: HttpRequest, kind: str) -> HttpResponse:
+def bulk_start(request: StaffRequest, kind: str) -> HttpResponse:
     if (kind, request.POST.get("action", "")) == ("invoices", "pdf"):
         return _invoices_pdf_download(request)
     choice = BULK_CHOICES.get((kind, request.POST.get("action", "")))
@@ -126,7 +127,7 @@ def bulk_start(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect("staff:bulk_run", run_id=run.pk)
 
 
-def _invoices_pdf_download(request: HttpRequest) -> HttpResponse:
+def _invoices_pdf_download(request: StaffRequest) -> HttpResponse:
     ids = sorted({int(value) for value in request.POST.getlist("selected") if value.isdigit()})
     if not ids or len(ids) > PDF_DOWNLOAD_LIMIT:
         messages.error(
@@ -140,7 +141,7 @@ def _invoices_pdf_download(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def bulk_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
+def bulk_run_view(request: StaffRequest, run_id: int) -> HttpResponse:
     run = bulk_run_get(run_id=run_id)
     items = bulk_run_items(run=run)
     context = {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.dns import actions, editor, queries
@@ -32,7 +33,7 @@ RECENT_CHANGES = 5
 
 
 @staff_required
-def zone_list(request: HttpRequest) -> HttpResponse:
+def zone_list(request: StaffRequest) -> HttpResponse:
     search = ZoneSearchForm(request.GET)
     values = search.cleaned_data if search.is_valid() else {}
     query, status = values.get("q", "").strip(), values.get("status", "")
@@ -51,7 +52,7 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def zone_create(request: HttpRequest) -> HttpResponse:
+def zone_create(request: StaffRequest) -> HttpResponse:
     form = ZoneCreateForm(request.POST or None, initial={"domain": request.GET.get("domain", "")})
     existing_zone = None
     if request.method == "POST" and form.is_valid():
@@ -109,41 +110,41 @@ def _editor(zone: Zone) -> editor.Editor:
 
 
 @staff_required
-def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_detail(request: StaffRequest, zone_id: int) -> HttpResponse:
     return _zone_page(request, queries.zone_get(zone_id=zone_id), {})
 
 
 @staff_required
-def zone_records(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_records(request: StaffRequest, zone_id: int) -> HttpResponse:
     return editor.records(request, _editor(queries.zone_get(zone_id=zone_id)))
 
 
 @staff_required
-def zone_status(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_status(request: StaffRequest, zone_id: int) -> HttpResponse:
     return editor.publish_status(request, _editor(queries.zone_get(zone_id=zone_id)))
 
 
 @staff_required
-def zone_record_create(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_record_create(request: StaffRequest, zone_id: int) -> HttpResponse:
     return editor.record_create(request, _editor(queries.zone_get(zone_id=zone_id)))
 
 
 @staff_required
-def zone_record_edit(request: HttpRequest, zone_id: int, record_id: int) -> HttpResponse:
+def zone_record_edit(request: StaffRequest, zone_id: int, record_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
     return editor.record_edit(request, _editor(zone), record)
 
 
 @staff_required
-def zone_record_delete(request: HttpRequest, zone_id: int, record_id: int) -> HttpResponse:
+def zone_record_delete(request: StaffRequest, zone_id: int, record_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     record = queries.zone_record_get(zone=zone, record_id=record_id)
     return editor.record_delete(request, _editor(zone), record)
 
 
 @staff_required
-def zone_publish(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_publish(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -157,7 +158,7 @@ def zone_publish(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @staff_required
-def zone_export(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_export(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     response = HttpResponse(zone_file(zone), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{zone.name}.zone"'
@@ -165,7 +166,7 @@ def zone_export(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @staff_required
-def zone_history(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_history(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     page = paginate(request, queries.zone_history(zone=zone), per_page=20)
     return render(
@@ -181,19 +182,19 @@ def zone_history(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @staff_required
-def zone_restore(request: HttpRequest, zone_id: int, change_id: int) -> HttpResponse:
+def zone_restore(request: StaffRequest, zone_id: int, change_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     change = queries.zone_change_get(zone=zone, change_id=change_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    side = "after" if request.POST.get("side") == "after" else "before"
+    side: Literal["before", "after"] = "after" if request.POST.get("side") == "after" else "before"
     actions.zone_restore(actor=request.actor, change=change, side=side)
     messages.success(request, _("The records are restored; this is a new entry in the history."))
     return redirect("staff:zone_history", zone_id=zone.pk)
 
 
 @staff_required
-def zone_delete(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_delete(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -203,7 +204,7 @@ def zone_delete(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @staff_required
-def zone_point_to(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_point_to(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -233,7 +234,7 @@ def zone_point_to(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 @staff_required
-def zone_client(request: HttpRequest, zone_id: int) -> HttpResponse:
+def zone_client(request: StaffRequest, zone_id: int) -> HttpResponse:
     zone = queries.zone_get(zone_id=zone_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -251,7 +252,7 @@ def zone_client(request: HttpRequest, zone_id: int) -> HttpResponse:
 
 
 def _template_page(
-    request: HttpRequest, *, add_form=None, edit_form=None, edit_id=None, status=200
+    request: StaffRequest, *, add_form=None, edit_form=None, edit_id=None, status=200
 ):
     template = queries.default_template_get()
     context = {
@@ -267,12 +268,12 @@ def _template_page(
 
 
 @staff_required
-def zone_template(request: HttpRequest) -> HttpResponse:
+def zone_template(request: StaffRequest) -> HttpResponse:
     return _template_page(request)
 
 
 @staff_required
-def zone_template_record_create(request: HttpRequest) -> HttpResponse:
+def zone_template_record_create(request: StaffRequest) -> HttpResponse:
     if request.method != "POST":
         return _template_page(request)
     template = queries.default_template_get()
@@ -297,7 +298,7 @@ def _template_row(template_record_id: int) -> ZoneTemplateRecord:
 
 
 @staff_required
-def zone_template_record_edit(request: HttpRequest, template_record_id: int) -> HttpResponse:
+def zone_template_record_edit(request: StaffRequest, template_record_id: int) -> HttpResponse:
     row = _template_row(template_record_id)
     prefix = f"template-record-{row.pk}"
     if request.method != "POST":
@@ -319,7 +320,7 @@ def zone_template_record_edit(request: HttpRequest, template_record_id: int) -> 
 
 
 @staff_required
-def zone_template_record_delete(request: HttpRequest, template_record_id: int) -> HttpResponse:
+def zone_template_record_delete(request: StaffRequest, template_record_id: int) -> HttpResponse:
     row = _template_row(template_record_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

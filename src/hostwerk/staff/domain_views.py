@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.pages import paginate
 from hostwerk.domains import queries
 from hostwerk.domains.actions import domain_nameservers_update
@@ -24,7 +25,7 @@ from hostwerk.staff.decorators import staff_required
 
 
 @staff_required
-def domain_list(request: HttpRequest) -> HttpResponse:
+def domain_list(request: StaffRequest) -> HttpResponse:
     filters = DomainFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     domains = queries.domain_search(
@@ -44,7 +45,7 @@ def domain_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, domain: Domain, *, status: int = 200, **forms) -> HttpResponse:
+def _detail(request: StaffRequest, domain: Domain, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "nav": "domains",
         "domain": domain,
@@ -62,23 +63,23 @@ def _detail(request: HttpRequest, domain: Domain, *, status: int = 200, **forms)
 
 
 @staff_required
-def domain_detail(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_detail(request: StaffRequest, domain_id: int) -> HttpResponse:
     return _detail(request, queries.domain_get(domain_id=domain_id))
 
 
-def _done(request: HttpRequest, domain: Domain, message: str) -> HttpResponse:
+def _done(request: StaffRequest, domain: Domain, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("staff:domain_detail", domain_id=domain.pk)
 
 
-def _refused(request: HttpRequest, domain: Domain, refused: DomainRefused) -> HttpResponse:
+def _refused(request: StaffRequest, domain: Domain, refused: DomainRefused) -> HttpResponse:
     messages.error(request, refused.message)
     return redirect("staff:domain_detail", domain_id=domain.pk)
 
 
 @require_POST
 @staff_required
-def domain_renew_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_renew_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = queries.domain_get(domain_id=domain_id)
     form = RenewForm(request.POST, tld=domain.tld)
     years = form.cleaned_data["years"] if form.is_valid() else domain.tld.min_years
@@ -96,7 +97,7 @@ def domain_renew_view(request: HttpRequest, domain_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def domain_sync_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_sync_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = queries.domain_get(domain_id=domain_id)
     try:
         domain = domain_sync(actor=request.actor, domain=domain)
@@ -112,7 +113,7 @@ def domain_sync_view(request: HttpRequest, domain_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def domain_nameservers_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_nameservers_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = queries.domain_get(domain_id=domain_id)
     form = NameserversForm(request.POST)
     if not form.is_valid():
@@ -129,7 +130,7 @@ def domain_nameservers_view(request: HttpRequest, domain_id: int) -> HttpRespons
 
 @require_POST
 @staff_required
-def domain_resend_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_resend_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = queries.domain_get(domain_id=domain_id)
     try:
         domain = domain_registration_resend(actor=request.actor, domain=domain)
@@ -144,7 +145,7 @@ def domain_resend_view(request: HttpRequest, domain_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def domain_transfer_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_transfer_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = queries.domain_get(domain_id=domain_id)
     form = TransferForm(request.POST)
     if not form.is_valid():

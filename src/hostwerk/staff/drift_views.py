@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.audit import audit_record
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
@@ -41,7 +42,7 @@ class DifferenceFilterForm(forms.Form):
 
 
 @staff_required
-def difference_list(request: HttpRequest) -> HttpResponse:
+def difference_list(request: StaffRequest) -> HttpResponse:
     filters = DifferenceFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(
@@ -65,7 +66,7 @@ def difference_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def difference_repair_view(request: HttpRequest, difference_id: int) -> HttpResponse:
+def difference_repair_view(request: StaffRequest, difference_id: int) -> HttpResponse:
     try:
         difference = queries.difference_get(difference_id=difference_id)
     except Difference.DoesNotExist:
@@ -92,7 +93,7 @@ def difference_repair_view(request: HttpRequest, difference_id: int) -> HttpResp
 
 @require_POST
 @staff_required
-def drift_check_start(request: HttpRequest) -> HttpResponse:
+def drift_check_start(request: StaffRequest) -> HttpResponse:
     from django.db import transaction
 
     from hostwerk.drift.tasks import run_drift_check
@@ -104,7 +105,7 @@ def drift_check_start(request: HttpRequest) -> HttpResponse:
     return redirect("staff:drift_list")
 
 
-def _checked_message(request: HttpRequest, outcome, label: str) -> None:
+def _checked_message(request: StaffRequest, outcome, label: str) -> None:
     for system, why in outcome.unreachable:
         messages.error(
             request,
@@ -128,7 +129,7 @@ def _checked_message(request: HttpRequest, outcome, label: str) -> None:
 
 @require_POST
 @staff_required
-def service_drift_check_view(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_drift_check_view(request: StaffRequest, service_id: int) -> HttpResponse:
     from hostwerk.provisioning.queries import service_get
 
     service = service_get(service_id=service_id)
@@ -143,7 +144,7 @@ def service_drift_check_view(request: HttpRequest, service_id: int) -> HttpRespo
 
 @require_POST
 @staff_required
-def domain_drift_check_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_drift_check_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     from hostwerk.domains.queries import domain_get
 
     domain = domain_get(domain_id=domain_id)

@@ -4,11 +4,12 @@ with sample values, and a reset to the file template. Writes through audited act
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.notifications.actions import (
     EmailTemplateInvalid,
     email_template_reset,
@@ -35,7 +36,7 @@ def _kind_of(kind: str, language: str) -> EmailKind:
 
 
 @staff_required
-def email_template_list(request: HttpRequest) -> HttpResponse:
+def email_template_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "staff/settings/email_template_list.html",
@@ -44,7 +45,7 @@ def email_template_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def email_template_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+def email_template_edit(request: StaffRequest, kind: str, language: str) -> HttpResponse:
     email_kind = _kind_of(kind, language)
     override = override_get(kind, language)
     initial = (
@@ -103,7 +104,7 @@ def _preview(kind: EmailKind, language: str, values) -> dict:
 
 @staff_required
 @require_POST
-def email_template_preview(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+def email_template_preview(request: StaffRequest, kind: str, language: str) -> HttpResponse:
     email_kind = _kind_of(kind, language)
     return render(
         request,
@@ -114,7 +115,7 @@ def email_template_preview(request: HttpRequest, kind: str, language: str) -> Ht
 
 @staff_required
 @require_POST
-def email_template_reset_view(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+def email_template_reset_view(request: StaffRequest, kind: str, language: str) -> HttpResponse:
     email_kind = _kind_of(kind, language)
     if email_template_reset(actor=request.actor, kind=email_kind, language=language):
         messages.success(request, _("The e-mail uses the default template again."))

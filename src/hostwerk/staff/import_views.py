@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.imports.queries import import_run_last
 from hostwerk.staff.decorators import staff_required
 
@@ -24,7 +25,7 @@ COUNTED = (
 
 
 @staff_required
-def whmcs_import(request: HttpRequest) -> HttpResponse:
+def whmcs_import(request: StaffRequest) -> HttpResponse:
     run = import_run_last()
     report = run.report if run else {}
     skipped = Paginator(report.get("skipped", []), SKIPPED_PER_PAGE).get_page(

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
@@ -47,7 +48,7 @@ def _tabs(active: str) -> dict:
 
 
 @staff_required
-def mail_overview(request: HttpRequest) -> HttpResponse:
+def mail_overview(request: StaffRequest) -> HttpResponse:
     search = MailFilterSearchForm(request.GET)
     values = search.cleaned_data if search.is_valid() else {}
     status, query = values.get("status", ""), values.get("q", "")
@@ -64,7 +65,7 @@ def mail_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _filter_page(
-    request: HttpRequest, mail_filter: MailFilter, *, anyway_form=None, status: int = 200
+    request: StaffRequest, mail_filter: MailFilter, *, anyway_form=None, status: int = 200
 ) -> HttpResponse:
     zone = Zone.objects.filter(name=mail_filter.domain).first()
     hosts = filter_provider.planned_hosts(mail_filter)
@@ -87,17 +88,17 @@ def _filter_page(
 
 
 @staff_required
-def mail_filter_detail(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+def mail_filter_detail(request: StaffRequest, mail_filter_id: int) -> HttpResponse:
     return _filter_page(request, queries.mail_filter_get(mail_filter_id=mail_filter_id))
 
 
-def _back(request: HttpRequest, mail_filter: MailFilter) -> HttpResponse:
+def _back(request: StaffRequest, mail_filter: MailFilter) -> HttpResponse:
     if request.POST.get("next") == "list":
         return redirect("staff:mail_overview")
     return redirect("staff:mail_filter_detail", mail_filter_id=mail_filter.pk)
 
 
-def _report(request: HttpRequest, mail_filter: MailFilter, success: str) -> None:
+def _report(request: StaffRequest, mail_filter: MailFilter, success: str) -> None:
     if mail_filter.last_error:
         messages.warning(
             request,
@@ -108,7 +109,7 @@ def _report(request: HttpRequest, mail_filter: MailFilter, success: str) -> None
         messages.success(request, success)
 
 
-def _confirmed_message(request: HttpRequest, mail_filter: MailFilter) -> None:
+def _confirmed_message(request: StaffRequest, mail_filter: MailFilter) -> None:
     if mail_filter.status == MailFilterStatus.ACTIVE:
         messages.success(
             request,
@@ -125,7 +126,7 @@ def _confirmed_message(request: HttpRequest, mail_filter: MailFilter) -> None:
 
 @require_POST
 @staff_required
-def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+def mail_filter_confirm(request: StaffRequest, mail_filter_id: int) -> HttpResponse:
     """Confirm (R8): an API provider is asked first; "confirm anyway" needs a reason."""
     mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
     detail = redirect("staff:mail_filter_detail", mail_filter_id=mail_filter.pk)
@@ -171,7 +172,7 @@ def mail_filter_confirm(request: HttpRequest, mail_filter_id: int) -> HttpRespon
 
 @require_POST
 @staff_required
-def mail_filter_retry(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+def mail_filter_retry(request: StaffRequest, mail_filter_id: int) -> HttpResponse:
     """Carry on now with what waits: the provider check, the MX switch, or the cancel."""
     mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
     if mail_filter.cancelling:
@@ -193,7 +194,7 @@ def mail_filter_retry(request: HttpRequest, mail_filter_id: int) -> HttpResponse
 
 @require_POST
 @staff_required
-def mail_filter_cancel(request: HttpRequest, mail_filter_id: int) -> HttpResponse:
+def mail_filter_cancel(request: StaffRequest, mail_filter_id: int) -> HttpResponse:
     mail_filter = queries.mail_filter_get(mail_filter_id=mail_filter_id)
     mail_filter = filtering.mail_filter_cancel(actor=request.actor, mail_filter=mail_filter)
     if mail_filter.status == MailFilterStatus.REMOVED:
@@ -210,11 +211,11 @@ def mail_filter_cancel(request: HttpRequest, mail_filter_id: int) -> HttpRespons
 # Mailboxes -------------------------------------------------------------------------------------
 
 
-def _mailbox_get(request: HttpRequest, mailbox_id: int) -> Mailbox:
+def _mailbox_get(request: StaffRequest, mailbox_id: int) -> Mailbox:
     return queries.mailbox_get(mailbox_id=mailbox_id)
 
 
-def _mailbox_rows(request: HttpRequest) -> tuple[QuerySet[Mailbox], Context]:
+def _mailbox_rows(request: StaffRequest) -> tuple[QuerySet[Mailbox], Context]:
     search = MailboxSearchForm(request.GET)
     values = search.cleaned_data if search.is_valid() else {}
     query, spam_filter = values.get("q", ""), values.get("spam_filter", "")
@@ -226,7 +227,7 @@ def _mailbox_rows(request: HttpRequest) -> tuple[QuerySet[Mailbox], Context]:
     }
 
 
-def _create_form(request: HttpRequest) -> forms.Form:
+def _create_form(request: StaffRequest) -> forms.Form:
     initial = {"domain": request.GET.get("domain", "")}
     return StaffMailboxCreateForm(request.POST or None, initial=initial)
 
@@ -248,7 +249,7 @@ def _service_by_domain(text: str) -> Service | None:
     return queries.mail_services_for_client(client=None).filter(domain=domain).first()
 
 
-def _mailbox_created_message(request: HttpRequest, mailbox: Mailbox) -> None:
+def _mailbox_created_message(request: StaffRequest, mailbox: Mailbox) -> None:
     if mailbox.spam_filter == SpamFilterState.ON:
         messages.success(
             request,
@@ -294,7 +295,7 @@ STAFF_MAILBOXES = MailboxArea(
 
 @require_POST
 @staff_required
-def mail_mailbox_fix(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+def mail_mailbox_fix(request: StaffRequest, mailbox_id: int) -> HttpResponse:
     mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
     try:
         mailbox = actions.mailbox_spam_filter_fix(actor=request.actor, mailbox=mailbox)
@@ -319,7 +320,7 @@ def mail_mailbox_fix(request: HttpRequest, mailbox_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+def mail_mailbox_check(request: StaffRequest, mailbox_id: int) -> HttpResponse:
     mailbox = queries.mailbox_get(mailbox_id=mailbox_id)
     try:
         mailbox = actions.mailbox_spam_filter_check(actor=request.actor, mailbox=mailbox)
@@ -338,7 +339,7 @@ def mail_mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
 
 
 @staff_required
-def mail_provider_list(request: HttpRequest) -> HttpResponse:
+def mail_provider_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "staff/mail/provider_list.html",
@@ -346,7 +347,7 @@ def mail_provider_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
+def _provider_form_page(request: StaffRequest, provider=None) -> HttpResponse:
     if provider is not None:
         initial = {field: getattr(provider, field) for field in providers.PROVIDER_FIELDS} | {
             "products": list(provider.products.all())
@@ -389,10 +390,10 @@ def _provider_form_page(request: HttpRequest, provider=None) -> HttpResponse:
 
 
 @staff_required
-def mail_provider_create(request: HttpRequest) -> HttpResponse:
+def mail_provider_create(request: StaffRequest) -> HttpResponse:
     return _provider_form_page(request)
 
 
 @staff_required
-def mail_provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+def mail_provider_edit(request: StaffRequest, provider_id: int) -> HttpResponse:
     return _provider_form_page(request, queries.provider_get(provider_id=provider_id))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.catalog.models import Product
 from hostwerk.catalog.pricing import PriceMissing, product_price
 from hostwerk.catalog.queries import tlds_for_sale
@@ -34,7 +35,7 @@ from hostwerk.orders.forms import (
     plan_overrides_from_post,
 )
 from hostwerk.orders.items import OrderInvalid
-from hostwerk.orders.models import OrderChannel
+from hostwerk.orders.models import ItemStatus, OrderChannel
 from hostwerk.staff.bulk_views import ORDER_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -42,7 +43,7 @@ ITEM_PREFIX = "items"
 
 
 @staff_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: StaffRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(
@@ -69,7 +70,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail(request: StaffRequest, order_id: int) -> HttpResponse:
     order = queries.order_get(order_id=order_id)
     return render(
         request,
@@ -80,7 +81,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def order_cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_cancel_view(request: StaffRequest, order_id: int) -> HttpResponse:
     order = queries.order_get(order_id=order_id)
     try:
         order_cancel(actor=request.actor, order=order, reason=request.POST.get("reason", ""))
@@ -111,7 +112,7 @@ def _entry_page(request, options, formset, status=200):
 
 
 @staff_required
-def order_entry(request: HttpRequest) -> HttpResponse:
+def order_entry(request: StaffRequest) -> HttpResponse:
     products = _products()
     if request.method != "POST":
         options = StaffOrderOptionsForm(initial={"client": request.GET.get("client", "")})
@@ -147,7 +148,7 @@ def order_entry(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def order_entry_row(request: HttpRequest) -> HttpResponse:
+def order_entry_row(request: StaffRequest) -> HttpResponse:
     """One item row of the entry form, re-rendered with its price (R2: visible before submitting).
 
     GET ?index=N gives an empty row for "add item", or with what/domain/years a filled-in row
@@ -155,8 +156,8 @@ def order_entry_row(request: HttpRequest) -> HttpResponse:
     changed, the cycle goes back to that product's default cycle.
     """
     products, tlds = _products(), _tlds()
-    index = request.GET.get("index") or request.POST.get("row_index") or "0"
-    index = int(index) if index.isdigit() else 0
+    given_index = request.GET.get("index") or request.POST.get("row_index") or "0"
+    index = int(given_index) if given_index.isdigit() else 0
     prefix = f"{ITEM_PREFIX}-{index}"
     if request.method != "POST":
         if not request.GET.get("domain"):
@@ -196,7 +197,7 @@ def order_entry_row(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def order_domain_check(request: HttpRequest) -> HttpResponse:
+def order_domain_check(request: StaffRequest) -> HttpResponse:
     """The domain checker of staff order entry (htmx fragment): free, taken, could not check."""
     query = request.GET.get("domains", "")
     checker = domain_check(text=query, tlds=_tlds()) if query.strip() else None
@@ -204,14 +205,14 @@ def order_domain_check(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def client_picker(request: HttpRequest) -> HttpResponse:
+def client_picker(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = client_queries.client_search(query=query)[:8] if query else []
     return render(request, "staff/orders/_client_picker.html", {"clients": clients, "query": query})
 
 
 @staff_required
-def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_accept_view(request: StaffRequest, order_id: int) -> HttpResponse:
     """The acceptance plan (R3), editable; accepting shows the result per item (R4)."""
     order = queries.order_get(order_id=order_id)
     errors: dict = {}
@@ -227,7 +228,7 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
             else:
                 order_accept(actor=request.actor, order=order, overrides=overrides)
                 order = queries.order_get(order_id=order_id)
-                failed = [item for item in order.items.all() if item.status == "failed"]
+                failed = [item for item in order.items.all() if item.status == ItemStatus.FAILED]
                 if failed:
                     messages.warning(
                         request,
@@ -236,10 +237,14 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
                         )
                         % {
                             "done": sum(
-                                1 for item in order.items.all() if item.status == "accepted"
+                                1
+                                for item in order.items.all()
+                                if item.status == ItemStatus.ACCEPTED
                             ),
                             "total": sum(
-                                1 for item in order.items.all() if item.status != "cancelled"
+                                1
+                                for item in order.items.all()
+                                if item.status != ItemStatus.CANCELLED
                             ),
                         },
                     )
@@ -262,7 +267,7 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
         "plans": plans,
         "errors": errors,
         "running": order_accepting_now(order),
-        "retry": any(plan.item.status == "failed" for plan in plans),
+        "retry": any(plan.item.status == ItemStatus.FAILED for plan in plans),
     }
     if request.htmx and request.GET.get("progress"):
         return render(request, "staff/orders/_accept_items.html", context)
@@ -270,7 +275,7 @@ def order_accept_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @staff_required
-def orders_to_accept_badge(request: HttpRequest) -> HttpResponse:
+def orders_to_accept_badge(request: StaffRequest) -> HttpResponse:
     """The count beside "Orders" in the staff menu, loaded by htmx so pages do not wait for it."""
     return render(
         request,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.pages import paginate
 from hostwerk.staff import search
 from hostwerk.staff.decorators import staff_required
@@ -15,11 +18,16 @@ PAGE_PER_KIND = 10
 
 
 @staff_required
-def search_view(request: HttpRequest) -> HttpResponse:
+def search_view(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     terms = search.search_terms(query)
     kind = request.GET.get("kind", "")
-    context = {"nav": "", "query": " ".join(query.split()), "terms": terms, "kinds": search.KINDS}
+    context: dict[str, Any] = {
+        "nav": "",
+        "query": " ".join(query.split()),
+        "terms": terms,
+        "kinds": search.KINDS,
+    }
     if request.htmx and request.htmx.target == DROPDOWN_TARGET:
         groups = search.search_everything(terms=terms, per_kind=DROPDOWN_PER_KIND) if terms else []
         return render(request, "staff/search/_dropdown.html", {**context, "groups": groups})

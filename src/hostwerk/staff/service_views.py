@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
 from hostwerk.drift.queries import differences_of_service
@@ -38,7 +39,7 @@ class ServiceFilterForm(forms.Form):
 
 
 @staff_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: StaffRequest) -> HttpResponse:
     filters = ServiceFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     page = paginate(
@@ -82,7 +83,7 @@ def service_detail_context(service, *, billing_form=None, cancellation_form=None
 
 
 @staff_required
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_detail(request: StaffRequest, service_id: int) -> HttpResponse:
     service = queries.service_get(service_id=service_id)
     return render(request, "staff/services/detail.html", service_detail_context(service))
 
@@ -96,7 +97,7 @@ ACTIONS = {
 
 @require_POST
 @staff_required
-def service_action(request: HttpRequest, service_id: int, action: str) -> HttpResponse:
+def service_action(request: StaffRequest, service_id: int, action: str) -> HttpResponse:
     if action not in (*ACTIONS, "change_package", "change_password"):
         raise Http404
     service = queries.service_get(service_id=service_id)

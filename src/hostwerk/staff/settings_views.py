@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.billing.actions import billing_settings_update
 from hostwerk.billing.config import billing_settings_overview
 from hostwerk.billing.forms import BillingSettingsForm
@@ -53,7 +54,7 @@ AUDIT_EVENTS_SHOWN = 20
 
 
 @staff_required
-def settings_overview(request: HttpRequest) -> HttpResponse:
+def settings_overview(request: StaffRequest) -> HttpResponse:
     return render(
         request, "staff/settings.html", {"nav": "settings", **queries.settings_overview()}
     )
@@ -114,7 +115,7 @@ def _edit_page(
 
 
 @staff_required
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/product_list.html",
@@ -123,7 +124,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _product_page(request: HttpRequest, product: Product | None) -> HttpResponse:
+def _product_page(request: StaffRequest, product: Product | None) -> HttpResponse:
     form = ProductForm(request.POST or None, instance=product or Product())
 
     def save():
@@ -146,17 +147,17 @@ def _product_page(request: HttpRequest, product: Product | None) -> HttpResponse
 
 
 @staff_required
-def product_create_view(request: HttpRequest) -> HttpResponse:
+def product_create_view(request: StaffRequest) -> HttpResponse:
     return _product_page(request, None)
 
 
 @staff_required
-def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_edit(request: StaffRequest, product_id: int) -> HttpResponse:
     return _product_page(request, get_object_or_404(Product, pk=product_id))
 
 
 @staff_required
-def product_group_list(request: HttpRequest) -> HttpResponse:
+def product_group_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/product_group_list.html",
@@ -165,7 +166,7 @@ def product_group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _product_group_page(request: HttpRequest, group: ProductGroup | None) -> HttpResponse:
+def _product_group_page(request: StaffRequest, group: ProductGroup | None) -> HttpResponse:
     form = ProductGroupForm(request.POST or None, instance=group or ProductGroup())
 
     def save():
@@ -187,12 +188,12 @@ def _product_group_page(request: HttpRequest, group: ProductGroup | None) -> Htt
 
 
 @staff_required
-def product_group_create_view(request: HttpRequest) -> HttpResponse:
+def product_group_create_view(request: StaffRequest) -> HttpResponse:
     return _product_group_page(request, None)
 
 
 @staff_required
-def product_group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+def product_group_edit(request: StaffRequest, group_id: int) -> HttpResponse:
     return _product_group_page(request, get_object_or_404(ProductGroup, pk=group_id))
 
 
@@ -200,7 +201,7 @@ def product_group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @staff_required
-def tld_list(request: HttpRequest) -> HttpResponse:
+def tld_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/tld_list.html",
@@ -209,7 +210,7 @@ def tld_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tld_page(request: HttpRequest, tld: Tld | None) -> HttpResponse:
+def _tld_page(request: StaffRequest, tld: Tld | None) -> HttpResponse:
     form = TldForm(request.POST or None, instance=tld or Tld())
 
     def save():
@@ -230,17 +231,17 @@ def _tld_page(request: HttpRequest, tld: Tld | None) -> HttpResponse:
 
 
 @staff_required
-def tld_create_view(request: HttpRequest) -> HttpResponse:
+def tld_create_view(request: StaffRequest) -> HttpResponse:
     return _tld_page(request, None)
 
 
 @staff_required
-def tld_edit(request: HttpRequest, tld_id: int) -> HttpResponse:
+def tld_edit(request: StaffRequest, tld_id: int) -> HttpResponse:
     return _tld_page(request, get_object_or_404(Tld, pk=tld_id))
 
 
 @staff_required
-def registrar_list(request: HttpRequest) -> HttpResponse:
+def registrar_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/registrar_list.html",
@@ -249,7 +250,7 @@ def registrar_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _registrar_page(request: HttpRequest, registrar: Registrar | None) -> HttpResponse:
+def _registrar_page(request: StaffRequest, registrar: Registrar | None) -> HttpResponse:
     form = RegistrarForm(request.POST or None, instance=registrar or Registrar())
 
     def save():
@@ -273,22 +274,22 @@ def _registrar_page(request: HttpRequest, registrar: Registrar | None) -> HttpRe
 
 
 @staff_required
-def registrar_create_view(request: HttpRequest) -> HttpResponse:
+def registrar_create_view(request: StaffRequest) -> HttpResponse:
     return _registrar_page(request, None)
 
 
 @staff_required
-def registrar_edit(request: HttpRequest, registrar_id: int) -> HttpResponse:
+def registrar_edit(request: StaffRequest, registrar_id: int) -> HttpResponse:
     return _registrar_page(request, get_object_or_404(Registrar, pk=registrar_id))
 
 
-def _report_test(request: HttpRequest, worked: bool, message: str) -> None:
+def _report_test(request: StaffRequest, worked: bool, message: str) -> None:
     (messages.success if worked else messages.error)(request, message)
 
 
 @require_POST
 @staff_required
-def registrar_test(request: HttpRequest, registrar_id: int) -> HttpResponse:
+def registrar_test(request: StaffRequest, registrar_id: int) -> HttpResponse:
     registrar = get_object_or_404(Registrar, pk=registrar_id)
     _report_test(request, *registrar_connection_test(actor=request.actor, registrar=registrar))
     return redirect("staff:registrar_edit", registrar_id=registrar.pk)
@@ -298,7 +299,7 @@ def registrar_test(request: HttpRequest, registrar_id: int) -> HttpResponse:
 
 
 @staff_required
-def server_list(request: HttpRequest) -> HttpResponse:
+def server_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/server_list.html",
@@ -308,7 +309,7 @@ def server_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def server_create_view(request: HttpRequest) -> HttpResponse:
+def server_create_view(request: StaffRequest) -> HttpResponse:
     form = ServerForm(request.POST or None)
     return _edit_page(
         request,
@@ -323,7 +324,7 @@ def server_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
+def server_edit(request: StaffRequest, server_id: int) -> HttpResponse:
     server = get_object_or_404(Server, pk=server_id)
     form = ServerForm(request.POST or None, instance=server)
 
@@ -346,14 +347,14 @@ def server_edit(request: HttpRequest, server_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def server_test(request: HttpRequest, server_id: int) -> HttpResponse:
+def server_test(request: StaffRequest, server_id: int) -> HttpResponse:
     server = get_object_or_404(Server, pk=server_id)
     _report_test(request, *server_connection_test(actor=request.actor, server=server))
     return redirect("staff:server_edit", server_id=server.pk)
 
 
 @staff_required
-def server_group_list(request: HttpRequest) -> HttpResponse:
+def server_group_list(request: StaffRequest) -> HttpResponse:
     return _list_page(
         request,
         template="staff/settings/server_group_list.html",
@@ -362,7 +363,7 @@ def server_group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _server_group_page(request: HttpRequest, group: ServerGroup | None) -> HttpResponse:
+def _server_group_page(request: StaffRequest, group: ServerGroup | None) -> HttpResponse:
     form = ServerGroupForm(request.POST or None, instance=group or ServerGroup())
 
     def save():
@@ -383,12 +384,12 @@ def _server_group_page(request: HttpRequest, group: ServerGroup | None) -> HttpR
 
 
 @staff_required
-def server_group_create_view(request: HttpRequest) -> HttpResponse:
+def server_group_create_view(request: StaffRequest) -> HttpResponse:
     return _server_group_page(request, None)
 
 
 @staff_required
-def server_group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
+def server_group_edit(request: StaffRequest, group_id: int) -> HttpResponse:
     return _server_group_page(request, get_object_or_404(ServerGroup, pk=group_id))
 
 
@@ -396,7 +397,7 @@ def server_group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @staff_required
-def billing_settings(request: HttpRequest) -> HttpResponse:
+def billing_settings(request: StaffRequest) -> HttpResponse:
     overview = billing_settings_overview()
     form = BillingSettingsForm(request.POST or None, overview=overview)
     status = 200

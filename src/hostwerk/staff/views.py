@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from hostwerk.accounts.actions import (
 from hostwerk.accounts.forms import ClientUserForm, StaffClientCreateForm
 from hostwerk.accounts.impersonation import ImpersonationRefused, impersonation_start
 from hostwerk.accounts.models import LoginLinkPurpose
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.clients import queries as client_queries
 from hostwerk.clients.actions import client_update
 from hostwerk.clients.forms import ClientSearchForm, StaffClientForm
@@ -30,14 +31,14 @@ from hostwerk.staff.decorators import staff_required
 
 
 @staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     return render(
         request, "staff/dashboard.html", {"nav": "dashboard", **queries.staff_dashboard_figures()}
     )
 
 
 @staff_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: StaffRequest) -> HttpResponse:
     search = ClientSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     page = paginate(request, client_queries.client_search(query=query))
@@ -50,7 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def client_create_view(request: HttpRequest) -> HttpResponse:
+def client_create_view(request: StaffRequest) -> HttpResponse:
     form = StaffClientCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -68,7 +69,7 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: StaffRequest, client_id: int) -> HttpResponse:
     client = client_queries.client_get(client_id=client_id)
     return render(
         request,
@@ -83,7 +84,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @staff_required
-def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_edit(request: StaffRequest, client_id: int) -> HttpResponse:
     client = client_queries.client_get(client_id=client_id)
     form = StaffClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +100,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @staff_required
-def client_user_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_user_add(request: StaffRequest, client_id: int) -> HttpResponse:
     client = client_queries.client_get(client_id=client_id)
     form = ClientUserForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +124,7 @@ def client_user_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def client_user_remove_view(request: HttpRequest, client_id: int, user_id: int) -> HttpResponse:
+def client_user_remove_view(request: StaffRequest, client_id: int, user_id: int) -> HttpResponse:
     client = client_queries.client_get(client_id=client_id)
     user = get_object_or_404(client.users, pk=user_id)
     try:
@@ -137,7 +138,7 @@ def client_user_remove_view(request: HttpRequest, client_id: int, user_id: int) 
 
 @require_POST
 @staff_required
-def client_user_send_link(request: HttpRequest, client_id: int, user_id: int) -> HttpResponse:
+def client_user_send_link(request: StaffRequest, client_id: int, user_id: int) -> HttpResponse:
     """ "Send password reset" (or, for a login that never chose one, the invitation again)."""
     client = client_queries.client_get(client_id=client_id)
     user = get_object_or_404(client.users, pk=user_id)
@@ -157,7 +158,7 @@ def client_user_send_link(request: HttpRequest, client_id: int, user_id: int) ->
 
 @require_POST
 @staff_required
-def client_impersonate(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_impersonate(request: StaffRequest, client_id: int) -> HttpResponse:
     client = client_queries.client_get(client_id=client_id)
     try:
         impersonation_start(request=request, client=client)
@@ -216,7 +217,7 @@ PLACEHOLDERS = {
 
 
 @staff_required
-def placeholder(request: HttpRequest, section: str) -> HttpResponse:
+def placeholder(request: StaffRequest, section: str) -> HttpResponse:
     icon, title, intro, coming = PLACEHOLDERS[section]
     return render(
         request,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import Zone
 from hostwerk.domains.queries import domain_get
@@ -17,7 +18,7 @@ from hostwerk.staff.decorators import staff_required
 
 @require_POST
 @staff_required
-def domain_zone_import_view(request: HttpRequest, domain_id: int) -> HttpResponse:
+def domain_zone_import_view(request: StaffRequest, domain_id: int) -> HttpResponse:
     domain = domain_get(domain_id=domain_id)
     try:
         report = zones_import(

@@ -34,7 +34,7 @@ _STATUS_COLOURS = {
 
 
 @register.simple_tag
-def widget(field: forms.BoundField, **attrs: str) -> str:
+def widget(field: forms.BoundField, **attrs: str | bool) -> str:
     """Render a field's widget with the Bootstrap class its type needs, marked invalid on errors."""
     input_type = getattr(field.field.widget, "input_type", "")
     if isinstance(field.field.widget, forms.CheckboxInput):

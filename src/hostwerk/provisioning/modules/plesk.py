@@ -19,7 +19,7 @@ from hostwerk.integrations.plesk import (
     WebspaceSpec,
 )
 from hostwerk.provisioning.checkpoints import Checkpoints
-from hostwerk.provisioning.models import Server, Service
+from hostwerk.provisioning.models import Server, Service, ServiceStatus
 from hostwerk.provisioning.modules.base import ProvisioningModule
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_.!"
@@ -65,10 +65,14 @@ def ftp_login(domain: str) -> str:
 class PleskModule(ProvisioningModule):
     name = "plesk"
 
-    def _client(self, service: Service) -> PleskClient:
+    @staticmethod
+    def _server(service: Service) -> Server:
         if service.server is None:
             raise ProvisioningRefused(_("Choose a server for this service first."))
-        return plesk_client_for(service.server)
+        return service.server
+
+    def _client(self, service: Service) -> PleskClient:
+        return plesk_client_for(self._server(service))
 
     # -- create ---------------------------------------------------------------------------------
 
@@ -120,7 +124,7 @@ class PleskModule(ProvisioningModule):
                         "%(server)s already has a customer with login %(login)s that Hostwerk did "
                         "not create. Rename or remove it in Plesk, then accept again."
                     )
-                    % {"server": service.server.name, "login": login}
+                    % {"server": self._server(service).name, "login": login}
                 ) from None
             return str(existing.id)
         return str(customer.id)
@@ -152,7 +156,7 @@ class PleskModule(ProvisioningModule):
             name=service.domain,
             owner_id=customer_id,
             plan_name=settings.get("plan", "Default Domain"),
-            ip_address=service.server.web_ip,
+            ip_address=self._server(service).web_ip,
             hosting_type=hosting_type,
             ftp_login=ftp_login(service.domain) if hosting_type == "vrt_hst" else "",
             ftp_password=generate_password() if hosting_type == "vrt_hst" else "",
@@ -174,7 +178,7 @@ class PleskModule(ProvisioningModule):
                     "%(domain)s already exists on %(server)s for another Plesk customer. Remove it "
                     "there or choose another server, then accept again."
                 )
-                % {"domain": service.domain, "server": service.server.name}
+                % {"domain": service.domain, "server": self._server(service).name}
             )
         return str(webspace.id)
 
@@ -191,7 +195,7 @@ class PleskModule(ProvisioningModule):
         if webspace_id is None:
             raise ProvisioningRefused(
                 _("%(domain)s does not exist on %(server)s.")
-                % {"domain": service.domain, "server": service.server.name}
+                % {"domain": service.domain, "server": self._server(service).name}
             )
         return webspace_id
 
@@ -211,7 +215,9 @@ class PleskModule(ProvisioningModule):
                 with contextlib.suppress(PleskObjectNotFound):
                     plesk.webspace_del(id=webspace_id)
             others = Service.objects.filter(
-                client=service.client, server=service.server, status__in=("active", "suspended")
+                client=service.client,
+                server=service.server,
+                status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED),
             ).exclude(pk=service.pk)
             if service.remote_customer_id and not others.exists():
                 with contextlib.suppress(PleskObjectNotFound):

@@ -19,6 +19,6 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user with e-mail address {email}.")
         _, plain = api_token_create(actor=Actor.system(via="command"), user=user, name=name)
-        kind = "staff" if user.is_staff else f"client {user.client.number}"
+        kind = "staff" if user.is_staff or user.client is None else f"client {user.client.number}"
         self.stdout.write(f"API token for {user.email} ({kind}); it is shown only now:")
         self.stdout.write(plain)
