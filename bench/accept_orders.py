@@ -402,7 +402,11 @@ def profile(world: World, count: int) -> None:
 
 
 def main() -> int:
-    world = World()
+    try:
+        world = World()
+    except BaseException:
+        pdns.stop()
+        raise
     try:
         if arguments.profile:
             profile(world, arguments.orders)
