@@ -93,7 +93,9 @@ KINDS = {
         Kind(
             "zone_publish",
             "powerdns",
-            ("zone.get", "zone.create"),
+            # A zone never published is created without a look-up first; after a lost answer the
+            # retry's create finds it there (409) and reads it (zone.get) to bring it up to date.
+            ("zone.create",),
             ("audit:dns.zone_publish", "audit:order_item.accept"),
             error_code=503,
         ),

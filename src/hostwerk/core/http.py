@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any
 
 import httpx
@@ -10,6 +12,17 @@ from hostwerk.core.errors import TransientError
 
 # Statuses that say "try again later"; every other status is the caller's to interpret.
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 502, 503, 504})
+
+
+@functools.cache
+def shared_ssl_context(verify: bool) -> ssl.SSLContext:
+    """One TLS context per process for each `verify` choice.
+
+    httpx builds a context for every client, loading the whole CA bundle (5-50 ms), even for
+    plain-HTTP addresses, and Hostwerk makes a client for each remote job. A context holds only
+    configuration, and Python allows one to be shared between threads and connections.
+    """
+    return httpx.create_ssl_context(verify=verify, trust_env=False)
 
 
 class HttpClient:
@@ -35,7 +48,8 @@ class HttpClient:
         self._client = httpx.Client(
             base_url=base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            verify=verify,
+            # A CA file given by path is read each time, so that a replaced file counts at once.
+            verify=shared_ssl_context(verify) if isinstance(verify, bool) else verify,
             auth=auth,
             headers=headers,
             follow_redirects=False,

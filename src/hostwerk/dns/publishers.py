@@ -8,6 +8,7 @@ PermanentError carries a message for staff.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ class ZoneContents:
     name: str  # A-label without trailing dot
     version: int
     records: tuple[PublishedRecord, ...]
+    # Hostwerk never published this zone: it is most likely not on the server yet, so creating it
+    # is tried before looking it up (one request less for each new zone).
+    never_published: bool = False
 
     @property
     def origin(self) -> str:
@@ -98,31 +102,46 @@ class PowerDnsPublisher:
         self.timeout = timeout
 
     def _client(self) -> PowerDnsClient:
-        return PowerDnsClient(self.api_url, api_key=self.api_key, timeout=self.timeout)
+        return shared_client(api_url=self.api_url, api_key=self.api_key, timeout=self.timeout)
 
     def publish(self, zone: ZoneContents) -> None:
         wanted = zone.rrsets()
         servers = nameservers()
-        with self._client() as client:
-            existing = client.zone_get(zone.origin)
-            if existing is None:
-                try:
-                    client.zone_create(name=zone.origin, nameservers=servers, rrsets=wanted)
-                    return
-                except PowerDnsZoneExists:
-                    # Created in the meantime (or by an earlier attempt of this very call).
-                    existing = client.zone_get(zone.origin)
-                    if existing is None:
-                        raise
-            replace, delete = rrset_changes(zone, existing.rrsets)
-            client.zone_replace_rrsets(name=zone.origin, replace=replace, delete=delete)
+        client = self._client()
+        existing = None if zone.never_published else client.zone_get(zone.origin)
+        if existing is None:
+            try:
+                client.zone_create(name=zone.origin, nameservers=servers, rrsets=wanted)
+                return
+            except PowerDnsZoneExists:
+                # Created in the meantime (or by an earlier attempt of this very call).
+                existing = client.zone_get(zone.origin)
+                if existing is None:
+                    raise
+        replace, delete = rrset_changes(zone, existing.rrsets)
+        client.zone_replace_rrsets(name=zone.origin, replace=replace, delete=delete)
 
     def unpublish(self, zone_name: str) -> None:
-        with self._client() as client:
-            try:
-                client.zone_delete(f"{zone_name}.")
-            except PowerDnsZoneNotFound:
-                return
+        try:
+            self._client().zone_delete(f"{zone_name}.")
+        except PowerDnsZoneNotFound:
+            return
+
+
+# One client per server and process: the next publish reuses its keep-alive connection instead
+# of a new client and connection for every zone. httpx clients are safe to share between threads.
+_clients: dict[tuple[str, str, float], PowerDnsClient] = {}
+_clients_guard = threading.Lock()
+
+
+def shared_client(*, api_url: str, api_key: str, timeout: float) -> PowerDnsClient:
+    """This process's client of the PowerDNS API at `api_url`."""
+    key = (api_url, api_key, timeout)
+    with _clients_guard:
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = PowerDnsClient(api_url, api_key=api_key, timeout=timeout)
+        return client
 
 
 def rrset_changes(

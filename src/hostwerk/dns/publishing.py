@@ -44,6 +44,7 @@ def zone_contents(zone: Zone) -> ZoneContents:
     return ZoneContents(
         name=zone.name,
         version=zone.version,
+        never_published=zone.published_version == 0,
         records=tuple(
             PublishedRecord(
                 name=absolute_name(zone.name, entry["name"]),
