@@ -363,9 +363,12 @@ def drift_collect_domain(*, domain_id: int) -> CheckReport:
         .select_related("registrar")
         .get(pk=domain_id)
     )
+    registrar = domain.registrar
+    if registrar is None:  # ruled out by the filter; says so to the type checker
+        raise Domain.DoesNotExist
     report = CheckReport()
-    system = _registry_system(domain)
-    _guarded(report, system, lambda: _check_domains(report, system, [domain]))
+    system = _registry_system(registrar)
+    _guarded(report, system, lambda: _check_domains(report, system, registrar, [domain]))
     return report
 
 
