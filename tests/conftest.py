@@ -20,6 +20,16 @@ pytest_plugins = [
 ]
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Production's Argon2 costs 0.14 s per hash; tests hash thousands of passwords.
+    settings.PASSWORD_HASHERS = [
+        "tests.support.hashers.QuickArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS[1:],
+    ]
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose system dependency is missing; under HOSTWERK_REQUIRE_ALL=1 (CI) fail."""
     if REQUIRE_ALL:
