@@ -456,3 +456,29 @@ def test_a_domain_that_is_already_filtered_blocks_a_second_request(
 
     [plan] = order_plan(order=place(staff_user, client_a, mail_filter))
     assert "already has mail filtering" in plan.blocked
+
+
+def test_a_refused_provider_call_shows_hostwerks_explanation_beside_the_remote_text(
+    staff_user, staff_web, client_a, mail_filter, api_provider, klant_zone, settings
+):
+    accept(staff_user, place(staff_user, client_a, mail_filter))
+    api_provider.password = "wrong"
+    api_provider.save()
+    progress()
+    mail_filter_row = MailFilter.objects.get()
+    assert mail_filter_row.last_remote_error["system"] == "spamexperts"
+    assert mail_filter_row.last_remote_error["code"] == "INVALID_API_CREDENTIALS"
+
+    settings.LANGUAGE_CODE = "nl"
+    staff_user.language = "nl"
+    staff_user.save()
+    page = staff_web.get(f"/staff/mail/filters/{mail_filter_row.pk}/").content.decode()
+    assert "SpamExperts weigerde de API-login of het wachtwoord." in page
+    assert "(code INVALID_API_CREDENTIALS)" in page
+    assert mail_filter_row.last_remote_error["text"] in page
+
+    api_provider.password = "sandbox"
+    api_provider.save()
+    MailFilter.objects.update(last_error_at=timezone.now() - timedelta(hours=1))
+    progress()
+    assert MailFilter.objects.get().last_remote_error == {}

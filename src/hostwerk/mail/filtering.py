@@ -39,6 +39,7 @@ from hostwerk.mail.models import (
     RequestChannel,
 )
 from hostwerk.mail.mx import MxSetInvalid
+from hostwerk.provisioning.remote_errors import remote_error_record
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +266,7 @@ def _record_failure(*, actor: Actor, mail_filter: MailFilter, step: str, error: 
         MailFilter.objects.filter(pk=mail_filter.pk).update(
             last_error=message[:2000],
             last_error_at=timezone.now(),
+            last_remote_error=remote_error_record(error),
             attempts=F("attempts") + 1,
         )
         audit_record(
@@ -310,6 +312,7 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
                 activated_at=timezone.now(),
                 last_error="",
                 last_error_at=None,
+                last_remote_error={},
                 attempts=0,
             )
             mail_filter.refresh_from_db()
@@ -364,7 +367,7 @@ def _ask_presence(*, actor: Actor, mail_filter: MailFilter) -> bool | None:
         last_checked_at=timezone.now(),
         provider_answer=_provider_said(mail_filter, present, None)[:500],
         **(
-            {"last_error": "", "last_error_at": None, "attempts": 0}
+            {"last_error": "", "last_error_at": None, "last_remote_error": {}, "attempts": 0}
             if mail_filter.last_error
             else {}
         ),
@@ -448,6 +451,7 @@ def mail_filter_cancel_continue(*, actor: Actor, mail_filter: MailFilter) -> Mai
             locked.status = MailFilterStatus.REMOVED
             locked.removed_at = timezone.now()
             locked.last_error, locked.last_error_at, locked.attempts = "", None, 0
+            locked.last_remote_error = {}
             if (
                 provider.mode == ProviderMode.EMAIL
                 and locked.request_channel != RequestChannel.MANUAL

@@ -275,6 +275,9 @@ class MailFilter(models.Model):
     provider_answer = models.CharField(_("the provider's answer"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # The SpamExperts (or Plesk) code and text behind last_error, so staff read Hostwerk's
+    # explanation of it in their own language (provisioning.remote_errors); {} when none.
+    last_remote_error = models.JSONField(_("remote error"), default=dict, blank=True)
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     # A lease: the process switching the MX records now. Another one skips the filter; a lease
     # older than filtering.LEASE belongs to a process that died.

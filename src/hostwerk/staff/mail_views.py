@@ -30,7 +30,7 @@ from hostwerk.mail.forms import (
 from hostwerk.mail.models import Mailbox, MailFilter, MailFilterStatus, SpamFilterState
 from hostwerk.mail.views import Context, MailboxArea
 from hostwerk.provisioning.models import Service
-from hostwerk.provisioning.remote_errors import remote_error_message
+from hostwerk.provisioning.remote_errors import remote_error_explain, remote_error_message
 from hostwerk.staff.bulk_views import MAILBOX_BULK_ACTIONS
 from hostwerk.staff.decorators import staff_required
 
@@ -75,6 +75,7 @@ def _filter_page(
         {
             **_tabs("filters"),
             "mail_filter": mail_filter,
+            "explained": remote_error_explain(mail_filter.last_remote_error),
             "zone": zone,
             "hosts": hosts,
             "destination": filter_provider.delivery_destination(mail_filter.domain),
