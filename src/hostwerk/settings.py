@@ -358,6 +358,8 @@ HOSTWERK_POWERDNS_API_KEY = env_str("HOSTWERK_POWERDNS_API_KEY")
 if HOSTWERK_DNS_PUBLISHER == "powerdns" and not HOSTWERK_POWERDNS_API_KEY:
     raise ImproperlyConfigured("HOSTWERK_DNS_PUBLISHER=powerdns needs HOSTWERK_POWERDNS_API_KEY.")
 HOSTWERK_POWERDNS_TIMEOUT = env_float("HOSTWERK_POWERDNS_TIMEOUT", 15.0)
+# Requests at once when one worker publishes many zones (hostwerk.dns.bulk_publishing).
+HOSTWERK_DNS_PUBLISH_THREADS = env_int("HOSTWERK_DNS_PUBLISH_THREADS", 4)
 HOSTWERK_DNS_NAMESERVERS = env_list(
     "HOSTWERK_DNS_NAMESERVERS", "ns1.hostwerk.test,ns2.hostwerk.test"
 )

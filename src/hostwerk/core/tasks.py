@@ -18,3 +18,29 @@ def prune_finished_tasks() -> int:
     cutoff = timezone.now() - TASK_RESULT_RETENTION
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+def queued_runs_done(task_path: str, first_arguments: list[int], *, return_value: str) -> int:
+    """Mark the queued runs of a task whose first argument is one of `first_arguments` as done,
+    with `return_value`, when other work did what they would do (and they would find nothing
+    left to do). The caller makes sure of that, in the same transaction. Returns how many."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from hostwerk.core.workers import current_worker_id
+
+    if not first_arguments:
+        return 0
+    now = timezone.now()
+    worker = current_worker_id()
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=task_path,
+        args_kwargs__args__0__in=first_arguments,
+    ).update(
+        status=TaskResultStatus.SUCCESSFUL,
+        started_at=now,
+        finished_at=now,
+        return_value=return_value,
+        worker_ids=[worker] if worker else [],
+    )

@@ -40,6 +40,11 @@ class PublishOutcome(enum.StrEnum):
     GONE = "gone"  # the zone was deleted
 
 
+def lease_free(now) -> Q:
+    """Zones no process is publishing: no lease, or one older than LEASE."""
+    return Q(publishing_since__isnull=True) | Q(publishing_since__lt=now - LEASE)
+
+
 def zone_contents(zone: Zone) -> ZoneContents:
     return ZoneContents(
         name=zone.name,
@@ -71,7 +76,7 @@ def publish_zone_version(
     run_id = run_id_new()
     claimed = (
         Zone.objects.filter(pk=zone_id)
-        .filter(Q(publishing_since__isnull=True) | Q(publishing_since__lt=now - LEASE))
+        .filter(lease_free(now))
         .update(publishing_since=now, publishing_by=run_id)
     )
     if not claimed:

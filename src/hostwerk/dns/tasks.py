@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hostwerk.core.errors import TransientError
+from hostwerk.dns.bulk_publishing import bulk_due, publish_due_zones
 from hostwerk.dns.models import Zone
 from hostwerk.dns.publishers import get_publisher
 from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
@@ -28,6 +29,10 @@ def retry_delay(attempt: int) -> timedelta:
 
 @task()
 def publish_zone(zone_id: int) -> str:
+    bulk = None
+    if bulk_due():
+        # Many zones wait (a mass change): publish them all from here, then this one if left.
+        bulk = publish_due_zones()
     outcome, _error = publish_zone_version(zone_id)
     if outcome == PublishOutcome.BUSY:
         # The other process publishes the version it read; ours may be newer, so look again.
@@ -37,6 +42,8 @@ def publish_zone(zone_id: int) -> str:
         attempt = next(iter(attempts), MAX_ATTEMPTS)
         if attempt < MAX_ATTEMPTS:
             publish_zone.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(zone_id)
+    if bulk is not None:
+        return f"{outcome}; in bulk {bulk.published} published, {bulk.failed} failed"
     return str(outcome)
 
 

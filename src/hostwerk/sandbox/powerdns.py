@@ -114,6 +114,13 @@ def prepare(directory: Path, *, dns_port: int, api_port: int, api_key: str) -> l
         "module-dir": str(module_directory),
         "gsqlite3-database": str(database),
         "gsqlite3-dnssec": "yes",
+        # WAL (also 4.7's default, named so it stays): the DNS side reads while the API writes.
+        # synchronous=NORMAL is SQLite's advice for WAL: a commit no longer waits for an fsync,
+        # so an API write costs a fraction (185 against 86 zone creates a second, one client),
+        # and a power cut can lose only the last commits, never corrupt the file. What a
+        # PowerDNS on gsqlite3 in production should use too; Hostwerk republishes what is lost.
+        "gsqlite3-pragma-journal-mode": "WAL",
+        "gsqlite3-pragma-synchronous": "1",
         "local-address": LOOPBACK,
         "local-port": str(dns_port),
         # Without its own socket directory an unprivileged server fails on /var/run/pdns.
