@@ -8,6 +8,7 @@ at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -97,31 +98,38 @@ def _snapshot(zone: Zone) -> list[dict[str, Any]]:
 
 
 def _publish_after_change(zone: Zone) -> None:
-    """Raise the version and publish it: at once in the database-only mode, else by a task."""
+    """Raise the version and publish it: at once in the database-only mode, else by a task
+    (none when one is queued already: it publishes the newest version when it runs)."""
     now = timezone.now()
-    Zone.objects.filter(pk=zone.pk).update(version=F("version") + 1, changed_at=now)
-    zone.refresh_from_db(fields=["version", "changed_at"])
-    _publish_current_version(zone)
+    if publishes_remotely():
+        from hostwerk.dns.tasks import publish_zone_enqueue
 
-
-def _publish_current_version(zone: Zone) -> None:
-    if not publishes_remotely():
         Zone.objects.filter(pk=zone.pk).update(
+            version=F("version") + 1, changed_at=now, status=PublishStatus.PENDING
+        )
+        publish_zone_enqueue(zone.pk)
+    else:
+        # published_version is set first: MySQL reads `version` in later SET clauses as
+        # already raised, PostgreSQL and SQLite as before the UPDATE; in this order both agree.
+        Zone.objects.filter(pk=zone.pk).update(
+            published_version=F("version") + 1,
+            version=F("version") + 1,
+            changed_at=now,
             status=PublishStatus.PUBLISHED,
-            published_version=zone.version,
-            published_at=timezone.now(),
+            published_at=now,
             last_error="",
             last_error_at=None,
         )
-    else:
-        from hostwerk.dns.tasks import publish_zone
-
-        Zone.objects.filter(pk=zone.pk).exclude(status=PublishStatus.PENDING).update(
-            status=PublishStatus.PENDING
-        )
-        publish_zone.enqueue(zone.pk)
     zone.refresh_from_db(
-        fields=["status", "published_version", "published_at", "last_error", "last_error_at"]
+        fields=[
+            "version",
+            "changed_at",
+            "status",
+            "published_version",
+            "published_at",
+            "last_error",
+            "last_error_at",
+        ]
     )
 
 
@@ -298,6 +306,17 @@ def _others(zone: Zone, *, excluding: int | None = None) -> list[Record]:
     return list(records)
 
 
+@dataclass(frozen=True)
+class RecordRequest:
+    """One record to add, as typed (checked by record_clean)."""
+
+    name: str
+    type: str
+    content: str
+    ttl: int | str | None = None
+    priority: int | str | None = None
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -312,22 +331,47 @@ def record_create(
 ) -> Record:
     """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing.
     `reason` says in the zone history why, when a process rather than a person adds it."""
+    request = RecordRequest(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    return records_create(actor=actor, zone=zone, records=[request], reason=reason)[0]
+
+
+@transaction.atomic
+def records_create(
+    *, actor: Actor, zone: Zone, records: Sequence[RecordRequest], reason: str = ""
+) -> list[Record]:
+    """Add records that belong together (a mail filter's hosts and MX) as one change: one
+    version, one history entry listing each record, one audit event, one publish. Each is
+    checked against the zone and those before it; RecordInvalid changes nothing."""
     zone = _lock(zone)
-    values = record_clean(
-        zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
-    )
-    record_check_zone(values=values, others=_others(zone))
-    before = _snapshot(zone)
-    record = Record.objects.create(zone=zone, **values.as_dict())
+    others = _others(zone)
+    before = records_snapshot(others)
+    made = []
+    for request in records:
+        values = record_clean(
+            zone_name=zone.name,
+            name=request.name,
+            type=request.type,
+            content=request.content,
+            ttl=request.ttl,
+            priority=request.priority,
+        )
+        record_check_zone(values=values, others=others)
+        record = Record(zone=zone, **values.as_dict())
+        others.append(record)
+        made.append(record)
+    if not made:
+        return []
+    for record in made:  # one by one: MySQL's bulk insert does not return the ids
+        record.save()
     _record_change(
         actor=actor,
         zone=zone,
         action=ZoneChangeAction.RECORD_CREATE,
         before=before,
-        summary=f"added {record_line(record_snapshot(record))}",
+        summary="; ".join(f"added {record_line(record_snapshot(record))}" for record in made),
         reason=reason,
     )
-    return record
+    return made
 
 
 @transaction.atomic

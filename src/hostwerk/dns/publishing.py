@@ -28,6 +28,9 @@ from hostwerk.dns.validation import absolute_name
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# A queued publish task that has not started after this long is taken as lost (its record
+# deleted, a worker queue wiped): the next change queues another rather than rely on it.
+QUEUED_STALE = timedelta(minutes=10)
 ERROR_LENGTH = 2000
 
 
@@ -59,6 +62,26 @@ def zone_contents(zone: Zone) -> ZoneContents:
             for entry in records_snapshot(zone.records.all())
         ),
     )
+
+
+def publish_queued_claim(zone_id: int) -> bool:
+    """Mark a publish task as queued for the zone; False when one is queued and not started.
+
+    A conditional UPDATE, so that of two concurrent changes only one queues a task; the other
+    waits for the first one's row lock and then finds the mark set. The task clears the mark
+    before it reads the version, so a change committed after that queues a task of its own.
+    """
+    now = timezone.now()
+    return bool(
+        Zone.objects.filter(pk=zone_id)
+        .filter(Q(publish_queued_at__isnull=True) | Q(publish_queued_at__lt=now - QUEUED_STALE))
+        .update(publish_queued_at=now)
+    )
+
+
+def publish_queued_clear(zone_id: int) -> None:
+    """The queued publish task of the zone has started (see publish_queued_claim)."""
+    Zone.objects.filter(pk=zone_id, publish_queued_at__isnull=False).update(publish_queued_at=None)
 
 
 def publish_zone_version(

@@ -11,7 +11,12 @@ from django_tasks import task
 from hostwerk.core.errors import TransientError
 from hostwerk.dns.models import Zone
 from hostwerk.dns.publishers import get_publisher
-from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
+from hostwerk.dns.publishing import (
+    PublishOutcome,
+    publish_queued_claim,
+    publish_queued_clear,
+    publish_zone_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,8 @@ def retry_delay(attempt: int) -> timedelta:
 
 @task()
 def publish_zone(zone_id: int) -> str:
+    # From here on a change queues a task of its own: this one may read its version too early.
+    publish_queued_clear(zone_id)
     outcome, _error = publish_zone_version(zone_id)
     if outcome == PublishOutcome.BUSY:
         # The other process publishes the version it read; ours may be newer, so look again.
@@ -38,6 +45,16 @@ def publish_zone(zone_id: int) -> str:
         if attempt < MAX_ATTEMPTS:
             publish_zone.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(zone_id)
     return str(outcome)
+
+
+def publish_zone_enqueue(zone_id: int) -> bool:
+    """Queue a publish of the zone unless one is queued and not started yet (ADR 0004): that one
+    publishes the newest version when it runs. Call in the transaction of the change; returns
+    whether a task was queued."""
+    if publish_queued_claim(zone_id):
+        publish_zone.enqueue(zone_id)
+        return True
+    return False
 
 
 @task()
