@@ -35,7 +35,7 @@ def retry_delay(attempt: int) -> timedelta:
 def publish_zone(zone_id: int) -> str:
     # From here on a change queues a task of its own: this one may read its version too early.
     publish_queued_clear(zone_id)
-    outcome, _error = publish_zone_version(zone_id)
+    outcome, _error = publish_zone_version(zone_id, look_first=True)
     if outcome == PublishOutcome.BUSY:
         # The other process publishes the version it read; ours may be newer, so look again.
         publish_zone.using(run_after=timezone.now() + BUSY_DELAY).enqueue(zone_id)
