@@ -90,7 +90,9 @@ def zone_name_of(domain: str | DomainName) -> str:
 
 
 def _lock(zone: Zone) -> Zone:
-    return Zone.objects.select_for_update().get(pk=zone.pk)
+    # With its client: the audit event of the change names it (select_for_update locks only
+    # the zone's row on PostgreSQL with of=("self",)).
+    return Zone.objects.select_for_update(of=("self",)).select_related("client").get(pk=zone.pk)
 
 
 def _snapshot(zone: Zone) -> list[dict[str, Any]]:
@@ -574,8 +576,8 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             publish_zone.enqueue(zone.pk)
         assert error is not None
         raise error
+    zone.refresh_from_db(from_queryset=Zone.objects.select_related("client"))
     if actor is not None:
-        zone.refresh_from_db()
         audit_record(
             actor=actor,
             action="dns.zone_publish",
@@ -583,7 +585,6 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             client=zone.client,
             data={"version": zone.published_version},
         )
-    zone.refresh_from_db()
 
 
 # The default template (R6), edited by staff.
