@@ -111,11 +111,10 @@ def _publish_after_change(zone: Zone) -> None:
         )
         publish_zone_enqueue(zone.pk)
     else:
-        # published_version is set first: MySQL reads `version` in later SET clauses as
-        # already raised, PostgreSQL and SQLite as before the UPDATE; in this order both agree.
+        # Every SET clause reads the `version` from before the UPDATE (PostgreSQL, SQLite).
         Zone.objects.filter(pk=zone.pk).update(
-            published_version=F("version") + 1,
             version=F("version") + 1,
+            published_version=F("version") + 1,
             changed_at=now,
             status=PublishStatus.PUBLISHED,
             published_at=now,
@@ -363,8 +362,7 @@ def records_create(
         made.append(record)
     if not made:
         return []
-    for record in made:  # one by one: MySQL's bulk insert does not return the ids
-        record.save()
+    Record.objects.bulk_create(made)  # PostgreSQL and SQLite set the ids
     _record_change(
         actor=actor,
         zone=zone,
