@@ -7,7 +7,12 @@ import pytest
 from hostwerk.core.audit import Actor
 from tests.dns.factories import ForwardingServerFactory
 from tests.factories import ServerFactory
-from tests.support.powerdns import powerdns_client, powerdns_server  # noqa: F401
+from tests.support.powerdns import (  # noqa: F401
+    powerdns_client,
+    powerdns_faults,
+    powerdns_faults_session,
+    powerdns_server,
+)
 
 
 @pytest.fixture

@@ -315,3 +315,83 @@ def test_cron_publishes_zones_stuck_in_pending_or_failed(settings, staff_actor, 
     )
     assert queued == sorted([stuck.pk, failed.pk])
     assert fresh.pk not in queued
+
+
+def _ready_publishes() -> int:
+    return DBTaskResult.objects.filter(
+        status="READY", task_path="hostwerk.dns.tasks.publish_zone"
+    ).count()
+
+
+def test_changes_while_a_publish_is_queued_share_it_and_it_publishes_the_newest(
+    published_zone, powerdns_server, staff_actor
+):
+    DBTaskResult.objects.all().delete()
+    record_create(actor=staff_actor, zone=published_zone, name="a", type="A", content="192.0.2.7")
+    record_create(actor=staff_actor, zone=published_zone, name="b", type="A", content="192.0.2.8")
+    record = Record.objects.get(zone=published_zone, name="a")
+    record_delete(actor=staff_actor, record=record)
+    assert _ready_publishes() == 1
+
+    assert run_queued_tasks() == 1
+    published_zone.refresh_from_db()
+    assert published_zone.published_version == published_zone.version
+    assert published_zone.publish_queued_at is None
+    assert dns_answer(powerdns_server, "b.example.nl.", "A") == ("NOERROR", ["192.0.2.8"])
+    assert dns_answer(powerdns_server, "a.example.nl.", "A")[0] == "NXDOMAIN"
+
+    # Once it ran, the next change queues a publish of its own.
+    record_create(actor=staff_actor, zone=published_zone, name="c", type="A", content="192.0.2.9")
+    assert _ready_publishes() == 1
+
+
+def test_a_queued_publish_that_never_started_does_not_hold_up_changes(published_zone, staff_actor):
+    # Its task record was lost (deleted by hand, a wiped queue): after QUEUED_STALE the mark no
+    # longer counts, and a change queues a new task.
+    DBTaskResult.objects.all().delete()
+    Zone.objects.filter(pk=published_zone.pk).update(publish_queued_at=timezone.now())
+    record_create(actor=staff_actor, zone=published_zone, name="a", type="A", content="192.0.2.7")
+    assert _ready_publishes() == 0
+    Zone.objects.filter(pk=published_zone.pk).update(
+        publish_queued_at=timezone.now() - timedelta(minutes=11)
+    )
+    record_create(actor=staff_actor, zone=published_zone, name="b", type="A", content="192.0.2.8")
+    assert _ready_publishes() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_its_zone_is_being_published_queues_another_publish(
+    powerdns_faults, powerdns_server, staff_actor, forwarding_server
+):
+    import threading
+
+    from django.db import connections
+
+    from hostwerk.sandbox.faults import Fault
+
+    zone = zone_create(actor=staff_actor, domain="example.nl")
+    run_queued_tasks()
+    record_create(actor=staff_actor, zone=zone, name="a", type="A", content="192.0.2.7")
+    assert _ready_publishes() == 1
+    # The publish of that change is slow at PowerDNS, so the next change comes while it runs.
+    powerdns_faults.faults.add(Fault(operation="zone.patch", mode="delay", delay=1.5))
+
+    def work() -> None:
+        try:
+            run_queued_tasks()
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    deadline = timezone.now() + timedelta(seconds=10)
+    while not Zone.objects.filter(pk=zone.pk, publishing_since__isnull=False).exists():
+        assert timezone.now() < deadline, "the publish did not start"
+    record_create(actor=staff_actor, zone=zone, name="late", type="A", content="192.0.2.8")
+    # The running task may have read its version before this change: a new one is queued.
+    assert _ready_publishes() == 1
+    worker.join(timeout=30)
+    run_queued_tasks()
+    zone.refresh_from_db()
+    assert (zone.status, zone.published_version) == (PublishStatus.PUBLISHED, zone.version)
+    assert dns_answer(powerdns_server, "late.example.nl.", "A") == ("NOERROR", ["192.0.2.8"])

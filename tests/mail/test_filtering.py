@@ -15,6 +15,7 @@ from hostwerk.core.audit import Actor
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.scheduling import scheduled_jobs
 from hostwerk.dns.actions import zone_publish_now
+from hostwerk.dns.history import snapshot_diff
 from hostwerk.dns.models import Record, Zone, ZoneChange
 from hostwerk.domains.models import DomainStatus
 from hostwerk.mail.filtering import mail_filter_cancel, mail_filter_confirm
@@ -135,19 +136,21 @@ def test_r8_api_mode_keeps_the_mx_until_the_provider_confirms_then_switches_safe
     assert states.index(BOTH) < states.index(FILTERED)
     assert all("10 spamx.klant.nl." in state for state in states[states.index(BOTH) :])
 
-    # Each step is in the zone history, with why.
+    # Each step is in the zone history, with why; the filter's records went in as one change.
     changes = list(ZoneChange.objects.filter(zone=klant_zone).order_by("id"))[1:]
     assert [change.summary for change in changes] == [
-        "added spamx 3600 A 192.0.2.53",
-        "added spamx-fallback 3600 A 192.0.2.54",
-        "added @ 3600 MX 10 spamx.klant.nl.",
-        "added @ 3600 MX 20 spamx-fallback.klant.nl.",
+        "added spamx 3600 A 192.0.2.53; added spamx-fallback 3600 A 192.0.2.54; "
+        "added @ 3600 MX 10 spamx.klant.nl.; added @ 3600 MX 20 spamx-fallback.klant.nl.",
         "removed @ 3600 MX 10 mn-mx1.klant.nl.",
     ]
-    assert all(
-        change.reason.startswith("mail filtering at SpamExperts confirmed, step 1 of 2")
-        for change in changes[:4]
-    )
+    assert [line.after_line for line in snapshot_diff(changes[0].before, changes[0].after)] == [
+        "@ 3600 MX 10 spamx.klant.nl.",
+        "@ 3600 MX 20 spamx-fallback.klant.nl.",
+        "spamx 3600 A 192.0.2.53",
+        "spamx-fallback 3600 A 192.0.2.54",
+    ]
+    assert changes[1].version == changes[0].version + 1
+    assert changes[0].reason.startswith("mail filtering at SpamExperts confirmed, step 1 of 2")
     assert changes[-1].reason == (
         "mail filtering, step 2 of 2: the filter's MX records are published, so the old MX goes"
     )

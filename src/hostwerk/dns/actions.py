@@ -8,6 +8,7 @@ at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -89,7 +90,9 @@ def zone_name_of(domain: str | DomainName) -> str:
 
 
 def _lock(zone: Zone) -> Zone:
-    return Zone.objects.select_for_update().get(pk=zone.pk)
+    # With its client: the audit event of the change names it (select_for_update locks only
+    # the zone's row on PostgreSQL with of=("self",)).
+    return Zone.objects.select_for_update(of=("self",)).select_related("client").get(pk=zone.pk)
 
 
 def _snapshot(zone: Zone) -> list[dict[str, Any]]:
@@ -97,31 +100,37 @@ def _snapshot(zone: Zone) -> list[dict[str, Any]]:
 
 
 def _publish_after_change(zone: Zone) -> None:
-    """Raise the version and publish it: at once in the database-only mode, else by a task."""
+    """Raise the version and publish it: at once in the database-only mode, else by a task
+    (none when one is queued already: it publishes the newest version when it runs)."""
     now = timezone.now()
-    Zone.objects.filter(pk=zone.pk).update(version=F("version") + 1, changed_at=now)
-    zone.refresh_from_db(fields=["version", "changed_at"])
-    _publish_current_version(zone)
+    if publishes_remotely():
+        from hostwerk.dns.tasks import publish_zone_enqueue
 
-
-def _publish_current_version(zone: Zone) -> None:
-    if not publishes_remotely():
         Zone.objects.filter(pk=zone.pk).update(
+            version=F("version") + 1, changed_at=now, status=PublishStatus.PENDING
+        )
+        publish_zone_enqueue(zone.pk)
+    else:
+        # Every SET clause reads the `version` from before the UPDATE (PostgreSQL, SQLite).
+        Zone.objects.filter(pk=zone.pk).update(
+            version=F("version") + 1,
+            published_version=F("version") + 1,
+            changed_at=now,
             status=PublishStatus.PUBLISHED,
-            published_version=zone.version,
-            published_at=timezone.now(),
+            published_at=now,
             last_error="",
             last_error_at=None,
         )
-    else:
-        from hostwerk.dns.tasks import publish_zone
-
-        Zone.objects.filter(pk=zone.pk).exclude(status=PublishStatus.PENDING).update(
-            status=PublishStatus.PENDING
-        )
-        publish_zone.enqueue(zone.pk)
     zone.refresh_from_db(
-        fields=["status", "published_version", "published_at", "last_error", "last_error_at"]
+        fields=[
+            "version",
+            "changed_at",
+            "status",
+            "published_version",
+            "published_at",
+            "last_error",
+            "last_error_at",
+        ]
     )
 
 
@@ -298,6 +307,17 @@ def _others(zone: Zone, *, excluding: int | None = None) -> list[Record]:
     return list(records)
 
 
+@dataclass(frozen=True)
+class RecordRequest:
+    """One record to add, as typed (checked by record_clean)."""
+
+    name: str
+    type: str
+    content: str
+    ttl: int | str | None = None
+    priority: int | str | None = None
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -312,22 +332,46 @@ def record_create(
 ) -> Record:
     """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing.
     `reason` says in the zone history why, when a process rather than a person adds it."""
+    request = RecordRequest(name=name, type=type, content=content, ttl=ttl, priority=priority)
+    return records_create(actor=actor, zone=zone, records=[request], reason=reason)[0]
+
+
+@transaction.atomic
+def records_create(
+    *, actor: Actor, zone: Zone, records: Sequence[RecordRequest], reason: str = ""
+) -> list[Record]:
+    """Add records that belong together (a mail filter's hosts and MX) as one change: one
+    version, one history entry listing each record, one audit event, one publish. Each is
+    checked against the zone and those before it; RecordInvalid changes nothing."""
     zone = _lock(zone)
-    values = record_clean(
-        zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
-    )
-    record_check_zone(values=values, others=_others(zone))
-    before = _snapshot(zone)
-    record = Record.objects.create(zone=zone, **values.as_dict())
+    others = _others(zone)
+    before = records_snapshot(others)
+    made = []
+    for request in records:
+        values = record_clean(
+            zone_name=zone.name,
+            name=request.name,
+            type=request.type,
+            content=request.content,
+            ttl=request.ttl,
+            priority=request.priority,
+        )
+        record_check_zone(values=values, others=others)
+        record = Record(zone=zone, **values.as_dict())
+        others.append(record)
+        made.append(record)
+    if not made:
+        return []
+    Record.objects.bulk_create(made)  # PostgreSQL and SQLite set the ids
     _record_change(
         actor=actor,
         zone=zone,
         action=ZoneChangeAction.RECORD_CREATE,
         before=before,
-        summary=f"added {record_line(record_snapshot(record))}",
+        summary="; ".join(f"added {record_line(record_snapshot(record))}" for record in made),
         reason=reason,
     )
-    return record
+    return made
 
 
 @transaction.atomic
@@ -530,8 +574,8 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             publish_zone.enqueue(zone.pk)
         assert error is not None
         raise error
+    zone.refresh_from_db(from_queryset=Zone.objects.select_related("client"))
     if actor is not None:
-        zone.refresh_from_db()
         audit_record(
             actor=actor,
             action="dns.zone_publish",
@@ -539,7 +583,6 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             client=zone.client,
             data={"version": zone.published_version},
         )
-    zone.refresh_from_db()
 
 
 # The default template (R6), edited by staff.

@@ -172,6 +172,10 @@ def _publish_batch(run_id: str, publisher: Publisher, pool: ThreadPoolExecutor, 
         result.runs_done += queued_runs_done(
             PUBLISH_TASK, unchanged, return_value=str(PublishOutcome.UP_TO_DATE)
         )
+        # Their queued runs are done: the next change must queue a run of its own again.
+        Zone.objects.filter(pk__in=unchanged, publish_queued_at__isnull=False).update(
+            publish_queued_at=None
+        )
 
 
 def _send(publisher: Publisher, zone: ZoneContents) -> tuple[ZoneContents, HostwerkError | None]:

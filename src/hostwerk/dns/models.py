@@ -66,6 +66,9 @@ class Zone(models.Model):
     # Who holds that lease (hostwerk.core.workers.run_id_new): when a worker dies mid-publish,
     # its lease is released at once, so that its queued-again task need not wait for it to age.
     publishing_by = models.CharField(max_length=40, blank=True, default="")
+    # Set when a publish task is queued for the zone and cleared when it starts: while it is set,
+    # changes queue no other task, since the queued one publishes the newest version when it runs.
+    publish_queued_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(_("last change"), auto_now_add=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

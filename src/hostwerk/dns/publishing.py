@@ -28,6 +28,9 @@ from hostwerk.dns.validation import absolute_name
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# A queued publish task that has not started after this long is taken as lost (its record
+# deleted, a worker queue wiped): the next change queues another rather than rely on it.
+QUEUED_STALE = timedelta(minutes=10)
 ERROR_LENGTH = 2000
 
 
@@ -66,11 +69,45 @@ def zone_contents(zone: Zone) -> ZoneContents:
     )
 
 
+def publish_queued_claim(zone_id: int) -> bool:
+    """Mark a publish task as queued for the zone; False when one is queued and not started.
+
+    A conditional UPDATE, so that of two concurrent changes only one queues a task; the other
+    waits for the first one's row lock and then finds the mark set. The task clears the mark
+    before it reads the version, so a change committed after that queues a task of its own.
+    """
+    now = timezone.now()
+    return bool(
+        Zone.objects.filter(pk=zone_id)
+        .filter(Q(publish_queued_at__isnull=True) | Q(publish_queued_at__lt=now - QUEUED_STALE))
+        .update(publish_queued_at=now)
+    )
+
+
+def publish_queued_clear(zone_id: int) -> None:
+    """The queued publish task of the zone has started (see publish_queued_claim)."""
+    Zone.objects.filter(pk=zone_id, publish_queued_at__isnull=False).update(publish_queued_at=None)
+
+
 def publish_zone_version(
-    zone_id: int, *, publisher: Publisher | None = None
+    zone_id: int, *, publisher: Publisher | None = None, look_first: bool = False
 ) -> tuple[PublishOutcome, HostwerkError | None]:
     """Publish the zone's current version if it is not published yet; never raises for the
-    DNS server's errors but returns them with the outcome."""
+    DNS server's errors but returns them with the outcome.
+
+    `look_first` reads the zone before taking the lease and stops when its version is
+    published: one query instead of six for a queued task whose version someone else published
+    (a change committed after the read queues a task of its own)."""
+    if look_first:
+        state = Zone.objects.filter(pk=zone_id).values("version", "published_version", "status")
+        found = next(iter(state), None)
+        if found is None:
+            return PublishOutcome.GONE, None
+        if (
+            found["published_version"] >= found["version"]
+            and found["status"] == PublishStatus.PUBLISHED
+        ):
+            return PublishOutcome.UP_TO_DATE, None
     publisher = publisher or get_publisher()
     now = timezone.now()
     run_id = run_id_new()
@@ -90,9 +127,10 @@ def publish_zone_version(
                 if zone is None:
                     return PublishOutcome.GONE, None
                 if zone.published_version >= zone.version:
-                    Zone.objects.filter(pk=zone_id, version=zone.version).exclude(
-                        status=PublishStatus.PUBLISHED
-                    ).update(status=PublishStatus.PUBLISHED, last_error="", last_error_at=None)
+                    if zone.status != PublishStatus.PUBLISHED:
+                        Zone.objects.filter(pk=zone_id, version=zone.version).update(
+                            status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
+                        )
                     return PublishOutcome.UP_TO_DATE, None
                 contents = zone_contents(zone)
             try:
@@ -116,17 +154,20 @@ def publish_zone_version(
                 if failed:
                     return PublishOutcome.FAILED, exc
                 continue  # a newer version arrived meanwhile; it may well be accepted
-            Zone.objects.filter(pk=zone_id, published_version__lt=contents.version).update(
-                published_version=contents.version,
-                published_at=timezone.now(),
-                publish_attempts=0,
-            )
+            published = {
+                "published_version": contents.version,
+                "published_at": timezone.now(),
+                "publish_attempts": 0,
+            }
             current = Zone.objects.filter(pk=zone_id, version=contents.version).update(
-                status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
+                **published, status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
             )
             if current:
                 return PublishOutcome.PUBLISHED, None
             # Changed while we were publishing: go round and publish the newer version too.
+            Zone.objects.filter(pk=zone_id, published_version__lt=contents.version).update(
+                **published
+            )
     finally:
         # Only our own lease: after LEASE another process may have taken the zone over.
         Zone.objects.filter(pk=zone_id, publishing_by=run_id).update(

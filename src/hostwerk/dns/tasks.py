@@ -12,7 +12,12 @@ from hostwerk.core.errors import TransientError
 from hostwerk.dns.bulk_publishing import bulk_due, publish_due_zones
 from hostwerk.dns.models import Zone
 from hostwerk.dns.publishers import get_publisher
-from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
+from hostwerk.dns.publishing import (
+    PublishOutcome,
+    publish_queued_claim,
+    publish_queued_clear,
+    publish_zone_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +34,13 @@ def retry_delay(attempt: int) -> timedelta:
 
 @task()
 def publish_zone(zone_id: int) -> str:
+    # From here on a change queues a task of its own: this one may read its version too early.
+    publish_queued_clear(zone_id)
     bulk = None
     if bulk_due():
         # Many zones wait (a mass change): publish them all from here, then this one if left.
         bulk = publish_due_zones()
-    outcome, _error = publish_zone_version(zone_id)
+    outcome, _error = publish_zone_version(zone_id, look_first=True)
     if outcome == PublishOutcome.BUSY:
         # The other process publishes the version it read; ours may be newer, so look again.
         publish_zone.using(run_after=timezone.now() + BUSY_DELAY).enqueue(zone_id)
@@ -45,6 +52,16 @@ def publish_zone(zone_id: int) -> str:
     if bulk is not None:
         return f"{outcome}; in bulk {bulk.published} published, {bulk.failed} failed"
     return str(outcome)
+
+
+def publish_zone_enqueue(zone_id: int) -> bool:
+    """Queue a publish of the zone unless one is queued and not started yet (ADR 0004): that one
+    publishes the newest version when it runs. Call in the transaction of the change; returns
+    whether a task was queued."""
+    if publish_queued_claim(zone_id):
+        publish_zone.enqueue(zone_id)
+        return True
+    return False
 
 
 @task()

@@ -7,7 +7,7 @@ The MX switch never leaves the zone without MX at any published moment:
 3. only then remove the old MX records (MX 10 mn-mx1.<domain>.),
 4. publish again.
 
-Each record change is an entry in the zone history. A failed publish stops the switch before
+Each step is an entry in the zone history, listing the records it added or removed. A failed publish stops the switch before
 step 3; the filter stays `confirmed` with the error, and the cron job runs the switch again,
 which carries on from what the zone holds (each step checks before it changes). Cancelling is
 the same dance the other way round, then the domain is removed at the provider.
@@ -63,7 +63,7 @@ def _apex_mx(zone: Zone) -> list[Record]:
 def zone_switch_to_filter(
     *, actor: Actor, zone: Zone, mail_filter: MailFilter, hosts: list[FilterHost]
 ) -> None:
-    from hostwerk.dns.actions import record_create, record_delete, zone_publish_now
+    from hostwerk.dns.actions import RecordRequest, record_delete, records_create, zone_publish_now
 
     domain = zone.name
     targets = {host.target(domain) for host in hosts}
@@ -72,36 +72,27 @@ def zone_switch_to_filter(
         f"mail filtering at {mail_filter.provider.name} confirmed, step 1 of 2: the filter's "
         "records go in; the old MX stays until they are published"
     )
-    # Step 1: the filter's address records, then its MX records.
-    for host in hosts:
-        if (
-            host.in_zone
-            and not Record.objects.filter(
-                zone=zone,
-                name=host.name,
-                type__in=(RecordType.A, RecordType.AAAA, RecordType.CNAME),
-            ).exists()
-        ):
-            record_create(
-                actor=actor,
-                zone=zone,
-                name=host.name,
-                type=host.address_type,
-                content=host.address or "",
-                reason=adding,
-            )
+    # Step 1: the filter's address records, then its MX records, as one change of the zone.
+    names_with_address = set(
+        Record.objects.filter(
+            zone=zone,
+            name__in=[host.name for host in hosts if host.in_zone],
+            type__in=(RecordType.A, RecordType.AAAA, RecordType.CNAME),
+        ).values_list("name", flat=True)
+    )
     present = {record.content for record in _apex_mx(zone)}
-    for host in hosts:
-        if host.target(domain) not in present:
-            record_create(
-                actor=actor,
-                zone=zone,
-                name="@",
-                type=RecordType.MX,
-                content=host.target(domain),
-                priority=host.priority,
-                reason=adding,
-            )
+    adds = [
+        RecordRequest(name=host.name, type=host.address_type, content=host.address or "")
+        for host in hosts
+        if host.in_zone and host.name not in names_with_address
+    ] + [
+        RecordRequest(
+            name="@", type=RecordType.MX, content=host.target(domain), priority=host.priority
+        )
+        for host in hosts
+        if host.target(domain) not in present
+    ]
+    records_create(actor=actor, zone=zone, records=adds, reason=adding)
     # Step 2: the zone with both the old and the new MX records goes live.
     zone_publish_now(zone=zone, actor=actor)
 

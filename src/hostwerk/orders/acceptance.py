@@ -164,6 +164,7 @@ def order_accept(
     plans = order_plan_save(actor=actor, order=order, overrides=overrides or {})
     run_id = run_id_new()
     outcome = AcceptOutcome(order=order, items=[])
+    worked = False
     for plan in sorted(
         plans, key=lambda p: (PROCESSING_ORDER[p.item.kind], p.item.position, p.item.pk)
     ):
@@ -194,6 +195,10 @@ def order_accept(
             )
         finally:
             _release(item, run_id)
+        worked = True
+    if worked:
+        # Once, not after every item: until the last item is done the order stays pending, and
+        # a run that stops half-way leaves it pending either way.
         order_refresh(actor=Actor.system(), order=order)
     order.refresh_from_db()
     outcome.items = list(order.items.order_by("position", "id"))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from hostwerk.core.errors import HostwerkError
 from hostwerk.provisioning.models import ProvisioningStep, Service, StepStatus
@@ -49,17 +53,35 @@ class Checkpoints:
 
     def _record(self, name, status, attempts, reference, error, started) -> None:
         owner: dict[str, Any] = {self._owner_field: self.owner}
-        step, _ = ProvisioningStep.objects.update_or_create(
-            **owner,
-            name=name,
-            defaults={
-                "status": status,
-                "attempts": attempts,
-                "remote_reference": reference[:255],
-                "error": error,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-            },
-        )
+        values = {
+            "status": status,
+            "attempts": attempts,
+            "remote_reference": reference[:255],
+            "error": error,
+            "duration_ms": int((time.monotonic() - started) * 1000),
+        }
+        # The item's lease (ADR 0002) keeps other runs off these steps, so the steps read at
+        # the start say whether the row exists: one INSERT or UPDATE instead of a locked
+        # look-up and a write in a transaction of their own. A row that appeared or went
+        # meanwhile (a lease taken over) falls back to update_or_create.
+        known = self._steps.get(name)
+        step: ProvisioningStep | None = None
+        if known is None:
+            # A savepoint only inside a caller's transaction, which a clash must not break.
+            inside = transaction.get_connection().in_atomic_block
+            try:
+                with transaction.atomic() if inside else contextlib.nullcontext():
+                    step = ProvisioningStep.objects.create(**owner, name=name, **values)
+            except IntegrityError:
+                step = None
+        elif ProvisioningStep.objects.filter(pk=known.pk).update(
+            **values, updated_at=timezone.now()
+        ):
+            step = known
+            for field, value in values.items():
+                setattr(step, field, value)
+        if step is None:
+            step, _ = ProvisioningStep.objects.update_or_create(**owner, name=name, defaults=values)
         self._steps[name] = step
 
     def forget(self, *names: str) -> None:
