@@ -92,7 +92,11 @@ def staff_dashboard_figures() -> dict[str, Any]:
         "orders_needing_attention": list(
             Order.objects.filter(status=OrderStatus.PENDING)
             .select_related("client")
-            .annotate(failed_items=Count("items", filter=Q(items__status=ItemStatus.FAILED)))
+            .annotate(
+                failed_items=related_count(
+                    OrderItem.objects.filter(status=ItemStatus.FAILED), to="order"
+                )
+            )
             .order_by("-failed_items", "created_at")[:8]
         ),
         "recent_clients": list(Client.objects.order_by("-created_at")[:5]),
