@@ -18,6 +18,7 @@ from django.db import connection, connections
 from django.test import override_settings
 
 from hostwerk.billing.actions import invoice_cancel, invoice_mark_paid
+from hostwerk.billing.dunning import reminders_due, reminders_due_count
 from hostwerk.billing.lifecycle import cancellation_request
 from hostwerk.billing.models import (
     BillingRun,
@@ -308,6 +309,28 @@ def test_preview_counts_what_the_run_will_do_and_changes_nothing():
     assert preview["services_to_invoice"] == 1
     assert not Invoice.objects.exists()
     assert run(D(2027, 3, 1))["invoices_created"] == preview["services_to_invoice"]
+
+
+@pytest.mark.django_db
+def test_the_preview_counts_the_reminders_a_run_sends_in_sql():
+    """The preview counts reminders in one query; it must agree with the run's own selection on
+    every day, with notices partly sent already and an invoice collected by direct debit."""
+    for due in (D(2027, 3, 10), D(2027, 3, 15), D(2027, 3, 20)):
+        due_service(next_due_date=due)
+    run(D(2027, 3, 1))
+    Invoice.objects.filter(pk=Invoice.objects.order_by("pk").last().pk).update(
+        payment_method="direct_debit"
+    )
+    run(D(2027, 3, 12))  # sends some reminders and a first notice, not all
+    counts = []
+    for offset in range(45):
+        day = D(2027, 3, 1) + datetime.timedelta(days=offset)
+        with clock.frozen_at(day):
+            expected = len(reminders_due(day))
+            assert reminders_due_count(day) == expected, day
+        counts.append(expected)
+    assert max(counts) >= 2 and min(counts) == 0
+    assert billing_preview(D(2027, 3, 17))["reminders"] == run(D(2027, 3, 17))["reminders_sent"]
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from hostwerk.api.clients import client_for_request
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import Pages, RecordId, ZoneName
 from hostwerk.core.domain_names import DomainNameError
+from hostwerk.core.text_search import contains
 from hostwerk.dns import actions, queries
 from hostwerk.dns.models import PublishStatus, Record, RecordType, Zone
 from hostwerk.dns.validation import RecordInvalid, absolute_name, zone_name_clean
@@ -147,7 +148,7 @@ def list_zones(
     """DNS zones by name. A client token sees its own client's only."""
     zones = _visible(request)
     if q:
-        zones = zones.filter(name__icontains=q.strip().lower())
+        zones = zones.filter(contains("name", q.strip()))
     return zones.order_by("name")
 
 

@@ -18,6 +18,7 @@ from hostwerk.accounts.request import ApiRequest
 from hostwerk.api.auth import TokenAuth, require_staff
 from hostwerk.api.errors import field_error
 from hostwerk.api.schemas import MailboxId, MailDomain, Pages
+from hostwerk.core.text_search import contains
 from hostwerk.mail import actions, filtering, queries
 from hostwerk.mail.models import (
     Mailbox,
@@ -114,7 +115,7 @@ def list_mailboxes(
     """Mailboxes. A client token sees its own client's only."""
     mailboxes = _mailboxes(request)
     if q:
-        mailboxes = mailboxes.filter(address__icontains=q.strip().lower())
+        mailboxes = mailboxes.filter(contains("address", q.strip()))
     if spam_filter:
         mailboxes = mailboxes.filter(spam_filter=spam_filter)
     return mailboxes

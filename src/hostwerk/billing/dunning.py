@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,18 @@ def _unpaid() -> QuerySet[Invoice]:
     ).select_related("client")
 
 
+def _before_due(day: datetime.date) -> QuerySet[Invoice]:
+    """Unpaid invoices due within the payment reminder's days after `day`, never reminded."""
+    before = datetime.timedelta(days=billing_setting("reminder_days_before_due"))
+    return (
+        _unpaid()
+        .filter(due_on__gt=day, due_on__lte=day + before)
+        .exclude(reminders__isnull=False)
+        # Collected by direct debit: nothing for the client to do before the due date.
+        .exclude(payment_method=InvoicePaymentMethod.DIRECT_DEBIT)
+    )
+
+
 def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]:
     """(invoice, kind, days overdue) of every reminder or notice to send on `day`.
 
@@ -44,16 +56,8 @@ def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]
     notice is not sent when a later one went out already.
     """
     due: list[tuple[Invoice, ReminderKind, int]] = []
-    days_before = billing_setting("reminder_days_before_due")
-    before = datetime.timedelta(days=days_before)
-    if days_before > 0:
-        for invoice in (
-            _unpaid()
-            .filter(due_on__gt=day, due_on__lte=day + before)
-            .exclude(reminders__isnull=False)
-            # Collected by direct debit: nothing for the client to do before the due date.
-            .exclude(payment_method=InvoicePaymentMethod.DIRECT_DEBIT)
-        ):
+    if billing_setting("reminder_days_before_due") > 0:
+        for invoice in _before_due(day):
             due.append((invoice, ReminderKind.BEFORE_DUE, 0))
     notice_days = billing_setting("overdue_notice_days")
     if not notice_days:
@@ -68,6 +72,34 @@ def reminders_due(day: datetime.date) -> list[tuple[Invoice, ReminderKind, int]]
             continue
         due.append((invoice, OVERDUE_KINDS[latest], overdue))
     return due
+
+
+def reminders_due_count(day: datetime.date) -> int:
+    """len(reminders_due(day)), counted in one query instead of reading every unpaid invoice.
+
+    Each overdue invoice has one latest notice (`_latest_notice`): notice i when it is at least
+    notice_days[i] days overdue and fewer than every later notice's days. It counts when no
+    notice from i on was sent yet.
+    """
+    counts: dict[str, Count] = {}
+    if billing_setting("reminder_days_before_due") > 0:
+        counts["before_due"] = Count("pk", filter=Q(pk__in=_before_due(day).values("pk")))
+    notice_days = billing_setting("overdue_notice_days")
+    for index, days in enumerate(notice_days):
+        band = Q(due_on__lte=day - datetime.timedelta(days=days))
+        for later in notice_days[index + 1 :]:
+            band &= Q(due_on__gt=day - datetime.timedelta(days=later))
+        sent = InvoiceReminder.objects.filter(
+            invoice=OuterRef("pk"), kind__in=OVERDUE_KINDS[index:]
+        )
+        counts[f"notice_{index}"] = Count("pk", filter=band & ~Exists(sent))
+    if not counts:
+        return 0
+    return sum(
+        Invoice.objects.filter(status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE)
+        .aggregate(**counts)
+        .values()
+    )
 
 
 def _send(

@@ -126,6 +126,14 @@ class Invoice(models.Model):
             # Overdue reminders look for unpaid invoices past their due date.
             models.Index(fields=["status", "due_on"], name="invoice_status_due"),
             models.Index(fields=["-year", "-sequence"], name="invoice_newest"),  # the list order
+            # The staff dashboard's open and overdue sums, from the index alone on PostgreSQL
+            # (INCLUDE); SQLite builds the partial index without the included columns.
+            models.Index(
+                fields=["due_on"],
+                include=["total", "amount_paid"],
+                condition=Q(status="unpaid", kind="invoice"),
+                name="invoice_unpaid_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from hostwerk.clients.models import Client
 from hostwerk.core import clock
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.money import ZERO, MoneyField
+from hostwerk.core.text_search import contains, newest_first_unindexed
 
 # What list rows show comes from the invoice's own snapshot columns: no joins per row.
 LIST_ORDERING = ("-year", "-sequence")
@@ -61,11 +62,12 @@ def invoice_list(
     query = query.strip()
     if query:
         invoices = invoices.filter(
-            Q(number__icontains=query)
-            | Q(client_name__icontains=query)
-            | Q(client_company__icontains=query)
-            | Q(client_email__icontains=query)
+            contains("number", query)
+            | contains("client_name", query)
+            | contains("client_company", query)
+            | contains("client_email", query)
         )
+        return invoices.order_by(*newest_first_unindexed("year", "sequence"))
     return invoices.order_by(*LIST_ORDERING)
 
 

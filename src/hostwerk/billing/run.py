@@ -21,7 +21,7 @@ from hostwerk.billing.domain_work import (
     domains_to_cancel,
     renewals_open,
 )
-from hostwerk.billing.dunning import reminders_due, reminders_send
+from hostwerk.billing.dunning import reminders_due_count, reminders_send
 from hostwerk.billing.lifecycle import (
     cancellations_due,
     services_to_suspend,
@@ -96,7 +96,6 @@ def billing_preview(day: datetime.date) -> dict[str, Any]:
     with clock.frozen_at(day):
         services = services_due(day)
         domains = domains_due(day)
-        reminders = reminders_due(day)
         return {
             "date": day,
             "services_to_invoice": services.count(),
@@ -106,7 +105,7 @@ def billing_preview(day: datetime.date) -> dict[str, Any]:
                 ]
             ),
             "domains_to_invoice": domains.count(),
-            "reminders": len(reminders),
+            "reminders": reminders_due_count(day),
             "to_suspend": list(services_to_suspend(day)[:PREVIEW_LIMIT]),
             "to_suspend_count": services_to_suspend(day).count(),
             "to_unsuspend_count": services_to_unsuspend(day).count(),

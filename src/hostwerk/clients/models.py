@@ -102,6 +102,7 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="client_name"),
             models.Index(fields=["company"], name="client_company"),
+            models.Index(fields=["-created_at"], name="client_newest"),  # the dashboard's newest
         ]
 
     def __str__(self) -> str:

@@ -7,29 +7,35 @@ from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.text_search import contains, newest_first_unindexed
 
 
 def client_search(*, query: str = "") -> QuerySet[Client]:
     clients = Client.objects.all()
     query = query.strip()
     if query:
-        condition = (
-            Q(company__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(city__icontains=query)
-        )
+        condition = Q()
+        for field in ("company", "first_name", "last_name", "email", "city"):
+            condition |= contains(field, query)
         if query.isdigit():
             condition |= Q(number=int(query))
         words = query.split()
         if len(words) >= 2:
             # "Jan de Vries": first name and the rest as last name.
-            condition |= Q(first_name__icontains=words[0]) & Q(
-                last_name__icontains=" ".join(words[1:])
+            condition |= contains("first_name", words[0]) & contains(
+                "last_name", " ".join(words[1:])
             )
-        clients = clients.filter(condition)
+        return clients.filter(condition).order_by(*newest_first_unindexed("number"))
     return clients.order_by("-number")
+
+
+def clients_named(*, query: str) -> QuerySet[Client]:
+    """Clients whose company or last name holds `query`, or whose number it is: the client part
+    of the staff list filters of services, domains, zones and mail (`core.text_search.any_of`)."""
+    condition = contains("company", query) | contains("last_name", query)
+    if query.isdigit():
+        condition |= Q(number=int(query))
+    return Client.objects.filter(condition).order_by()
 
 
 def client_get(*, client_id: int) -> Client:

@@ -17,7 +17,9 @@ def related_count(related: QuerySet, *, to: str) -> Coalesce:
         related.filter(**{to: OuterRef("pk")})
         .order_by()
         .values(to)
-        .annotate(n=Count("pk"))
+        # COUNT(*), not COUNT(id): an index on the foreign key (and the filtered columns) then
+        # answers it alone on PostgreSQL, without reading each counted row for its id.
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

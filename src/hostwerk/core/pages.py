@@ -19,6 +19,14 @@ COUNT_CAP = 10_000
 COUNT_LIMIT = 1_000_000  # a deeper page number asked for counts no further than this
 
 
+def rows_between(rows, bottom: int, top: int):
+    """rows[bottom:top]; past the start by their keys first (a "deferred join"), so the rows
+    skipped over are not joined to their related rows or counted in subqueries."""
+    if bottom and isinstance(rows, QuerySet) and not rows.query.combinator:
+        return rows.filter(pk__in=rows.values("pk")[bottom:top])
+    return rows[bottom:top]
+
+
 class CappedPaginator(Paginator):
     """A paginator whose count reads at most `cap` rows (a LIMITed count, not a COUNT(*))."""
 
@@ -33,18 +41,13 @@ class CappedPaginator(Paginator):
         return self.object_list[: self.cap].count()
 
     def page(self, number) -> Page:
-        """A page; past the first one the rows are picked by their keys first (a "deferred join"),
-        so the rows skipped over are not joined to their related rows or counted in subqueries."""
+        """A page; past the first one its rows are picked by their keys first (`rows_between`)."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list
-        if bottom and isinstance(rows, QuerySet) and not rows.query.combinator:
-            keys = rows.values("pk")[bottom:top]
-            return Page(rows.filter(pk__in=keys), number, self)
-        return Page(rows[bottom:top], number, self)
+        return Page(rows_between(self.object_list, bottom, top), number, self)
 
     @cached_property
     def count_capped(self) -> bool:

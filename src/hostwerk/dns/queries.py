@@ -8,8 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
+from hostwerk.clients.queries import clients_named
 from hostwerk.core.counts import related_count
 from hostwerk.core.domain_names import DomainNameError
+from hostwerk.core.text_search import any_of, contains
 from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneTemplate
 from hostwerk.dns.validation import zone_name_clean
 
@@ -23,17 +25,14 @@ def zone_search(*, query: str = "", status: str = "") -> QuerySet[Zone]:
     zones = Zone.objects.select_related("client").annotate(record_count=_record_count())
     query = query.strip().rstrip(".")
     if query:
-        condition = Q(name__icontains=query.lower())
+        conditions = [contains("name", query), Q(client__in=clients_named(query=query))]
         try:
             ascii_name = zone_name_clean(query)
         except DomainNameError:
             ascii_name = ""
         if ascii_name:
-            condition |= Q(name=ascii_name)
-        condition |= Q(client__company__icontains=query) | Q(client__last_name__icontains=query)
-        if query.isdigit():
-            condition |= Q(client__number=int(query))
-        zones = zones.filter(condition)
+            conditions.append(Q(name=ascii_name))
+        zones = zones.filter(any_of(Zone, *conditions))
     if status:
         zones = zones.filter(status=status)
     return zones.order_by("name")

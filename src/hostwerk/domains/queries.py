@@ -8,9 +8,11 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
+from hostwerk.clients.queries import clients_named
 from hostwerk.core import clock
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.text_search import any_of, contains
 from hostwerk.domains.models import Domain, DomainStatus, EppLogEntry
 
 # The list filter "expiring": active domains whose expiry is within this many days.
@@ -35,14 +37,9 @@ def domain_search(
             name = parse_domain_name(text, min_labels=1).ascii
         except DomainNameError:
             name = text.lower()
-        condition = (
-            Q(name__icontains=name)
-            | Q(client__company__icontains=text)
-            | Q(client__last_name__icontains=text)
+        domains = domains.filter(
+            any_of(Domain, contains("name", name), Q(client__in=clients_named(query=text)))
         )
-        if text.isdigit():
-            condition |= Q(client__number=int(text))
-        domains = domains.filter(condition)
     if status:
         domains = domains.filter(status=status)
     if expiring:

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404
 
 from hostwerk.catalog.models import Product, ProductType
 from hostwerk.clients.models import Client
+from hostwerk.clients.queries import clients_named
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.text_search import any_of, contains
 from hostwerk.mail.models import (
     Mailbox,
     MailboxStatus,
@@ -35,14 +37,13 @@ def mailbox_search(
     mailboxes = _mailboxes()
     query = query.strip()
     if query:
-        condition = (
-            Q(address__icontains=query.lower())
-            | Q(service__client__company__icontains=query)
-            | Q(service__client__last_name__icontains=query)
+        mailboxes = mailboxes.filter(
+            any_of(
+                Mailbox,
+                contains("address", query),
+                Q(service__client__in=clients_named(query=query)),
+            )
         )
-        if query.isdigit():
-            condition |= Q(service__client__number=int(query))
-        mailboxes = mailboxes.filter(condition)
     if spam_filter == "attention":
         mailboxes = mailboxes.filter(status=MailboxStatus.ACTIVE).exclude(
             spam_filter=SpamFilterState.ON
@@ -123,11 +124,10 @@ def mail_filter_search(*, status: str = "", query: str = "") -> QuerySet[MailFil
         filters = filters.filter(status=status)
     query = query.strip().rstrip(".")
     if query:
-        condition = Q(domain__icontains=query.lower()) | Q(client__company__icontains=query)
-        condition |= Q(client__last_name__icontains=query)
+        conditions = [contains("domain", query), Q(client__in=clients_named(query=query))]
         with contextlib.suppress(DomainNameError):
-            condition |= Q(domain=parse_domain_name(query).ascii)
-        filters = filters.filter(condition)
+            conditions.append(Q(domain=parse_domain_name(query).ascii))
+        filters = filters.filter(any_of(MailFilter, *conditions))
     return filters.order_by("-created_at", "-id")
 
 

@@ -6,7 +6,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
+from hostwerk.clients.queries import clients_named
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.text_search import any_of, contains
 from hostwerk.provisioning.models import Service
 
 
@@ -15,14 +17,13 @@ def service_search(
 ) -> QuerySet[Service]:
     services = Service.objects.select_related("client", "product", "server")
     if query:
-        condition = (
-            Q(domain__icontains=query.strip().lower())
-            | Q(client__company__icontains=query)
-            | Q(client__last_name__icontains=query)
+        services = services.filter(
+            any_of(
+                Service,
+                contains("domain", query.strip()),
+                Q(client__in=clients_named(query=query)),
+            )
         )
-        if query.isdigit():
-            condition |= Q(client__number=int(query))
-        services = services.filter(condition)
     if status:
         services = services.filter(status=status)
     if server_id:

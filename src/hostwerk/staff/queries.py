@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from hostwerk.accounts.queries import client_users
 from hostwerk.billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment
@@ -17,6 +17,7 @@ from hostwerk.billing.queries import (
 from hostwerk.catalog.models import Product, Tld
 from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core import clock
+from hostwerk.core.counts import related_count
 from hostwerk.core.money import ZERO
 from hostwerk.dns.models import PublishStatus, Zone
 from hostwerk.domains.models import Domain, DomainStatus, Registrar
@@ -34,22 +35,21 @@ def staff_dashboard_figures() -> dict[str, Any]:
     clients = Client.objects.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
     )
-    # distinct: the failing count joins the items, which would count an order once per item.
-    orders = Order.objects.aggregate(
-        pending=Count("id", filter=Q(status=OrderStatus.PENDING), distinct=True),
-        failing=Count(
-            "id",
-            filter=Q(status=OrderStatus.PENDING, items__status=ItemStatus.FAILED),
-            distinct=True,
-        ),
+    # Only the pending orders (by their status index), each looked at once: joining the items of
+    # every order and counting distinct orders read the whole table.
+    failing_items = OrderItem.objects.filter(order=OuterRef("pk"), status=ItemStatus.FAILED)
+    orders = Order.objects.filter(status=OrderStatus.PENDING).aggregate(
+        pending=Count("id"), failing=Count("id", filter=Exists(failing_items))
     )
     open_amount = F("total") - F("amount_paid")
     invoices = Invoice.objects.filter(
         status=InvoiceStatus.UNPAID, kind=InvoiceKind.INVOICE
     ).aggregate(
-        count=Count("id"),
+        # Counted by due_on (never null), not id: the partial index invoice_unpaid_open holds
+        # every column read here.
+        count=Count("due_on"),
         amount=Sum(open_amount),
-        overdue=Count("id", filter=Q(due_on__lt=today)),
+        overdue=Count("due_on", filter=Q(due_on__lt=today)),
         overdue_amount=Sum(open_amount, filter=Q(due_on__lt=today)),
     )
     this_month = today.replace(day=1)
@@ -91,24 +91,27 @@ def staff_dashboard_figures() -> dict[str, Any]:
         "zones_not_published": Zone.objects.exclude(status=PublishStatus.PUBLISHED).count(),
         "domains_expiring_count": expiring.count(),
         "domains_expiring": list(expiring.select_related("client").order_by("expires_at")[:5]),
-        "orders_needing_attention": list(
-            Order.objects.filter(status=OrderStatus.PENDING)
-            .select_related("client")
-            .annotate(failed_items=Count("items", filter=Q(items__status=ItemStatus.FAILED)))
-            .order_by("-failed_items", "created_at")[:8]
-        ),
+        "orders_needing_attention": _orders_needing_attention(),
         "recent_clients": list(Client.objects.order_by("-created_at")[:5]),
     }
+
+
+def _orders_needing_attention(limit: int = 8) -> list[Order]:
+    """Pending orders, most failed items first: the keys are picked first, so only those orders
+    are joined to their clients, not every pending order."""
+    orders = Order.objects.annotate(
+        failed_items=related_count(OrderItem.objects.filter(status=ItemStatus.FAILED), to="order")
+    ).order_by("-failed_items", "created_at")
+    keys = orders.filter(status=OrderStatus.PENDING).values("pk")[:limit]
+    return list(orders.filter(pk__in=keys).select_related("client"))
 
 
 def servers_with_load() -> list[Server]:
     """Every server with `live` (services that take a place on it) and `used_percent` of its
     capacity (None without a limit), fullest first."""
-    servers = list(
-        Server.objects.annotate(
-            live=Count("services", filter=Q(services__status__in=LIVE_STATUSES))
-        ).order_by("-active", "kind", "name")
-    )
+    # Counted per server from the (server, status) index, not by grouping every service.
+    live = related_count(Service.objects.filter(status__in=LIVE_STATUSES), to="server")
+    servers = list(Server.objects.annotate(live=live).order_by("-active", "kind", "name"))
     for server in servers:
         server.used_percent = (
             min(100, round(100 * server.live / server.capacity)) if server.capacity else None
