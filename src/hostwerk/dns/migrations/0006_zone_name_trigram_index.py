@@ -8,7 +8,7 @@ from hostwerk.core.search_indexes import TrigramSearchIndex
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dns", "0004_zone_change_import"),
+        ("dns", "0005_zone_publish_queued_at"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from hostwerk.core.search_indexes import TrigramSearchIndex
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mail", "0002_mailfilter_provider_answer"),
+        ("mail", "0003_mail_filter_remote_error"),
     ]
 
     operations = [
