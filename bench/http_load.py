@@ -172,6 +172,30 @@ def load(base: str, requests: list[tuple[str, dict]], names: list[str]) -> dict:
     return {"latencies": latencies, "statuses": statuses, "failures": failures}
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far by the processes on this machine, by program:
+    gunicorn (master and workers), the hostwerk worker, PostgreSQL, and this load generator."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: Counter = Counter()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = Path(stat.parent, "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if "gunicorn" in command:
+            used["gunicorn"] += seconds
+        elif "hostwerk.cli worker" in command:
+            used["worker"] += seconds
+        elif command.startswith("postgres") or "/postgres" in command.split(" ")[0]:
+            used["postgresql"] += seconds
+        elif int(stat.parent.name) == os.getpid():
+            used["load_generator"] += seconds
+    return dict(used)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
@@ -202,7 +226,9 @@ def main() -> None:
         for url, headers in requests:  # every endpoint answers before the clock starts
             status = httpx.get(base + url, headers=headers, timeout=30).status_code
             assert status == 200, (url, status)
+        cpu_before = cpu_seconds()
         result = load(base, requests, names)
+        cpu_after = cpu_seconds()
     finally:
         for process in processes:
             process.terminate()
@@ -241,6 +267,10 @@ def main() -> None:
                 "p95_ms": round(percentile(every, 0.95), 1),
                 "max_ms": round(max(every, default=0), 1),
                 "errors_by_status": errors,
+                "cpu_seconds": {
+                    name: round(cpu_after.get(name, 0) - cpu_before.get(name, 0), 1)
+                    for name in cpu_after
+                },
                 "errors_by_endpoint": dict(result["failures"]),
                 "goal_requests_per_second": GOAL_REQUESTS_PER_SECOND,
                 "ok": rate >= GOAL_REQUESTS_PER_SECOND and not errors,
