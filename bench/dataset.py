@@ -5,7 +5,9 @@
 
 Per client: one login, 3 services over 8 servers, one domain, 2.5 invoices of 4 lines, half an
 order, 0.3 zones of 5 records, half a mailbox and 7 audit events; the first client also has 500
-services and the first zone 500 records. The database in DATABASE_URL is migrated and must not
+services and the first zone 500 records. It describes a provider on DAY (1 January 2026):
+services and domains fall due over the year after it, invoices were issued in the months before
+it and 4 % of them are still open. The database in DATABASE_URL is migrated and must not
 hold clients yet (on SQLite without DATABASE_URL a temporary file is used). Primary keys are given
 here, so no row is read back; the sequences are reset at the end.
 
@@ -25,6 +27,10 @@ HEAVY_RECORDS = 500  # records of the first zone
 SERVERS = 8
 PASSWORD = "bench-password-123"
 STAFF_EMAIL = "staff@bench.test"
+# The day the data set describes: services and domains fall due over the year after it, invoices
+# were issued in the year before it. bench/pages.py shows the pages on this day.
+DAY = datetime.date(2026, 1, 1)
+UNPAID_CLIENTS = 10  # one client in 10 has not paid its newest invoice yet
 
 
 def client_email(number: int) -> str:
@@ -52,7 +58,7 @@ def build(clients: int) -> dict:
     assert not Client.objects.exists(), "the database already holds clients"
     started = time.perf_counter()
     rows: dict[str, int] = {}
-    day = datetime.date(2026, 1, 1)
+    day = DAY
 
     def insert(model, objects: Iterator) -> None:
         count = 0
@@ -209,13 +215,24 @@ def build(clients: int) -> dict:
         ),
     )
 
-    # Invoices: 2 or 3 per client (2.5 on average), each with 3 service lines and a domain line.
+    # Invoices: 2 or 3 per client (2.5 on average), each with 3 service lines and a domain line,
+    # a month apart, the newest (k = 0) in the last four weeks before DAY. As at a provider: the
+    # older ones are paid (one in 20 cancelled), the newest is unpaid at one client in ten, so 4 %
+    # of the invoices are open and about half of those past their due date.
     invoice_plan = [(c, k) for c in range(clients) for k in range(2 + c % 2)]
+
+    def issued_on(c: int, k: int) -> datetime.date:
+        return day - datetime.timedelta(days=1 + c % 28 + 30 * k)
+
+    def invoice_status(i: int, c: int, k: int) -> str:
+        if k == 0 and c % UNPAID_CLIENTS == 0:
+            return "unpaid"
+        return "cancelled" if i % 20 == 19 else "paid"
 
     def invoice_rows() -> Iterator[Invoice]:
         for i, (c, k) in enumerate(invoice_plan):
-            year = 2025 + (i * 2 >= len(invoice_plan))
-            issued = datetime.date(year, 1 + k, 1 + c % 28)
+            issued = issued_on(c, k)
+            year = issued.year
             yield Invoice(
                 id=i + 1,
                 number=f"{year}{i + 1:07d}",
@@ -223,7 +240,7 @@ def build(clients: int) -> dict:
                 sequence=i + 1,
                 client_id=c + 1,
                 order_id=c // 2 + 1 if k == 0 and c % 2 == 0 and c // 2 < orders else None,
-                status=("paid", "paid", "unpaid", "cancelled")[i % 4],
+                status=invoice_status(i, c, k),
                 issued_on=issued,
                 due_on=issued + datetime.timedelta(days=14),
                 vat_scheme="domestic",
@@ -232,6 +249,7 @@ def build(clients: int) -> dict:
                 subtotal=Decimal("32.50"),
                 vat_amount=Decimal("6.83"),
                 total=Decimal("39.33"),
+                amount_paid=Decimal("39.33") if invoice_status(i, c, k) == "paid" else Decimal(0),
                 currency="EUR",
                 client_name=f"Jan Vries {c}",
                 client_address=f"Keizersgracht {c % 900 + 1}\n1015 CJ Amsterdam",
@@ -244,7 +262,7 @@ def build(clients: int) -> dict:
     def line_rows() -> Iterator[InvoiceLine]:
         line_id = 0
         for i, (c, k) in enumerate(invoice_plan):
-            period = datetime.date(2025, 1 + k, 1)
+            period = issued_on(c, k)
             for p in range(3):
                 line_id += 1
                 yield InvoiceLine(

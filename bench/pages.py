@@ -37,6 +37,7 @@ from hostwerk.accounts.models import ApiToken, User  # noqa: E402
 from hostwerk.accounts.tokens import api_token_create  # noqa: E402
 from hostwerk.billing.models import Invoice  # noqa: E402
 from hostwerk.clients.models import Client  # noqa: E402
+from hostwerk.core import clock  # noqa: E402
 from hostwerk.core.audit import Actor  # noqa: E402
 from hostwerk.dns.models import Zone  # noqa: E402
 from hostwerk.domains.models import Domain  # noqa: E402
@@ -205,4 +206,5 @@ def main() -> None:
     )
 
 
-main()
+with clock.frozen_at(dataset.DAY):  # the day the data set describes: what is due, what is late
+    main()
