@@ -20,6 +20,7 @@ from tests.support.tasks import queued_task_paths, run_queued_tasks
 
 D = datetime.date
 RUNS = reverse("staff:billing_runs")
+PREVIEW = reverse("staff:billing_run_preview")
 
 
 @pytest.mark.django_db
@@ -30,19 +31,41 @@ def test_billing_run_page_previews_a_day_in_a_fixed_number_of_queries(staff_web)
 
     def page_queries() -> tuple[int, object]:
         with CaptureQueriesContext(connection) as queries:
-            response = staff_web.get(RUNS, {"day": "2027-03-01"})
+            response = staff_web.get(PREVIEW, {"day": "2027-03-01"}, HTTP_HX_REQUEST="true")
         return len(queries), response
 
     few, response = page_queries()
     assert response.status_code == 200
     assert response.context["preview"]["services_to_invoice"] == 3
-    assert "billing-runs" in response.content.decode()
+    html = response.content.decode()
+    assert 'id="billing-preview-result"' in html and "Run for" in html
+    assert 'id="domains-to-cancel" hx-swap-oob="true"' in html  # the other column's card
     for _ in range(20):
         due_service(next_due_date=D(2027, 3, 10))
     run(D(2027, 2, 2))
     many, response = page_queries()
     assert response.context["preview"]["services_to_invoice"] == 23
     assert many == few
+
+
+@pytest.mark.django_db
+def test_billing_run_page_shows_its_runs_at_once_and_loads_the_preview_after(
+    staff_web, django_assert_num_queries
+):
+    due_service(next_due_date=D(2027, 3, 10))
+    run(D(2027, 2, 1))
+    with django_assert_num_queries(3):  # session, user, the last runs: nothing is counted
+        response = staff_web.get(RUNS, {"day": "2027-03-01"})
+    html = response.content.decode()
+    assert "preview" not in response.context
+    assert "billing-runs" in html
+    assert f'hx-get="{PREVIEW}?day=2027-03-01"' in html
+    assert "Counting what a run on" in html
+    # Without a script, the preview link shows the whole page with the preview in it.
+    whole = staff_web.get(PREVIEW, {"day": "2027-03-01"})
+    assert whole.context["preview"]["services_to_invoice"] == 1
+    assert "billing-runs" in whole.content.decode()
+    assert "hx-swap-oob" not in whole.content.decode()
 
 
 @pytest.mark.django_db
@@ -69,6 +92,7 @@ def test_billing_run_page_refuses_a_bad_day_and_keeps_it(staff_web):
 @pytest.mark.django_db
 def test_client_users_get_403_on_the_billing_run_page(client_a_web):
     assert client_a_web.get(RUNS).status_code == 403
+    assert client_a_web.get(PREVIEW).status_code == 403
 
 
 @pytest.mark.django_db

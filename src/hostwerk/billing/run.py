@@ -106,7 +106,6 @@ def billing_preview(day: datetime.date) -> dict[str, Any]:
             ),
             "domains_to_invoice": domains.count(),
             "reminders": reminders_due_count(day),
-            "to_suspend": list(services_to_suspend(day)[:PREVIEW_LIMIT]),
             "to_suspend_count": services_to_suspend(day).count(),
             "to_unsuspend_count": services_to_unsuspend(day).count(),
             "to_terminate_count": services_to_terminate(day).count(),

@@ -133,3 +133,18 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class Tally(models.Model):
+    """Totals that are too costly to count on every request at a provider's size (every client,
+    every live service per server): counted by a job, kept here with the moment they were
+    counted (core/tallies.py)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    value = models.JSONField(default=dict)
+    counted_at = models.DateTimeField()
+    # Set by the request that found the totals stale and queued the recount; one at a time.
+    recount_queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.counted_at:%Y-%m-%d %H:%M:%S})"

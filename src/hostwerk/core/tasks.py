@@ -44,3 +44,12 @@ def queued_runs_done(task_path: str, first_arguments: list[int], *, return_value
         return_value=return_value,
         worker_ids=[worker] if worker else [],
     )
+
+
+@task()
+def recount_tally(key: str, count: str) -> str:
+    """Count the totals kept under `key` again (core/tallies.py)."""
+    from hostwerk.core.tallies import tally_recount
+
+    tally_recount(key, count=count)
+    return key

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from hostwerk.clients.models import Client
 from hostwerk.clients.queries import clients_named
 from hostwerk.core.models import AuditEvent
+from hostwerk.core.tallies import Totals, tally
 from hostwerk.core.text_search import any_of, contains
 from hostwerk.provisioning.models import Service
 
@@ -60,16 +61,44 @@ def service_audit_trail(*, service: Service) -> QuerySet[AuditEvent]:
 
 
 def server_list():
-    """Servers with their group and how many live services each holds (for capacity)."""
-    from hostwerk.core.counts import related_count
-    from hostwerk.provisioning.models import Server, ServiceStatus
+    """Servers with their group, in the order of the settings page; their live services come
+    from `servers_with_live`."""
+    from hostwerk.provisioning.models import Server
 
-    live = Service.objects.filter(status__in=(ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED))
-    return (
-        Server.objects.select_related("group")
-        .annotate(service_count=related_count(live, to="server"))
-        .order_by("kind", "name")
+    return Server.objects.select_related("group").order_by("kind", "name")
+
+
+LIVE_PER_SERVER = "provisioning.live_services_per_server"
+
+
+def live_services_per_server() -> dict[str, dict[str, int]]:
+    """Count live services (those that take a place) per server id: the kept totals of
+    `servers_with_live` (core/tallies.py), counted by the recount job."""
+    from django.db.models import Count
+
+    from hostwerk.provisioning.placement import LIVE_STATUSES
+
+    counted = (
+        Service.objects.filter(status__in=LIVE_STATUSES, server__isnull=False)
+        .order_by()
+        .values("server")
+        .annotate(n=Count("*"))
     )
+    return {"per_server": {str(row["server"]): row["n"] for row in counted}}
+
+
+def servers_with_live(servers) -> Totals:
+    """Give each server `live` (services that take a place on it, as last counted) and
+    `used_percent` of its capacity (None without a limit); returns the kept totals, whose
+    `counted_at` the page shows."""
+    totals = tally(LIVE_PER_SERVER, count=f"{__name__}.live_services_per_server")
+    per_server = totals.value.get("per_server", {})
+    for server in servers:
+        server.live = per_server.get(str(server.pk), 0)
+        server.used_percent = (
+            min(100, round(100 * server.live / server.capacity)) if server.capacity else None
+        )
+    return totals
 
 
 def server_group_list():

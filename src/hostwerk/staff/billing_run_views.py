@@ -35,7 +35,9 @@ RECENT_RUNS = 20
 
 @staff_required
 def billing_runs(request: StaffRequest) -> HttpResponse:
-    """GET: the last runs and what a run of the chosen day would do; POST: queue that run."""
+    """GET: the last runs, and what a run of the chosen day would do (`billing_run_preview`,
+    loaded after the page: it reads every due service, invoice and domain); POST: queue that
+    run."""
     form = BillingRunForm(request.POST or request.GET or None, initial={"day": clock.today()})
     day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
     if request.method == "POST" and form.is_valid():
@@ -46,17 +48,31 @@ def billing_runs(request: StaffRequest) -> HttpResponse:
             % {"day": day.isoformat()},
         )
         return redirect("staff:billing_runs")
-    return render(
-        request,
-        "staff/billing/runs.html",
-        {
-            "nav": "billing",
-            "form": form,
-            "preview": billing_preview(day),
-            "runs": BillingRun.objects.order_by("-started_at", "-id")[:RECENT_RUNS],
-            "to_cancel": list(domains_to_cancel(day)[:100]),
-        },
-    )
+    return render(request, "staff/billing/runs.html", _runs_context(form, day))
+
+
+@staff_required
+def billing_run_preview(request: StaffRequest) -> HttpResponse:
+    """What a run of the chosen day would do and the domains to cancel: the part of the billing
+    run page that htmx loads once the page is shown, or the whole page with it (no script)."""
+    form = BillingRunForm(request.GET or None, initial={"day": clock.today()})
+    day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
+    context = {
+        **_runs_context(form, day),
+        "preview": billing_preview(day),
+        "to_cancel": list(domains_to_cancel(day)[:100]),
+    }
+    template = "staff/billing/_run_preview.html" if request.htmx else "staff/billing/runs.html"
+    return render(request, template, context)
+
+
+def _runs_context(form: BillingRunForm, day) -> dict:
+    return {
+        "nav": "billing",
+        "form": form,
+        "day": day,
+        "runs": BillingRun.objects.order_by("-started_at", "-id")[:RECENT_RUNS],
+    }
 
 
 @require_POST

@@ -26,6 +26,7 @@ urlpatterns = [
         name="invoice_credit_note",
     ),
     path("runs/", billing_run_views.billing_runs, name="billing_runs"),
+    path("runs/preview/", billing_run_views.billing_run_preview, name="billing_run_preview"),
     path(
         "domains/<int:domain_id>/cancel/",
         billing_run_views.domain_cancel_confirm,

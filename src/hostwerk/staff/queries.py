@@ -19,12 +19,13 @@ from hostwerk.clients.models import Client, ClientStatus
 from hostwerk.core import clock
 from hostwerk.core.counts import related_count
 from hostwerk.core.money import ZERO
+from hostwerk.core.tallies import tally
 from hostwerk.dns.models import PublishStatus, Zone
 from hostwerk.domains.models import Domain, DomainStatus, Registrar
 from hostwerk.mail.models import Mailbox, MailboxStatus, SpamFilterState
 from hostwerk.orders.models import ItemStatus, Order, OrderItem, OrderStatus
 from hostwerk.provisioning.models import Server, ServerGroup, Service, ServiceStatus
-from hostwerk.provisioning.placement import LIVE_STATUSES
+from hostwerk.provisioning.queries import servers_with_live
 
 EXPIRY_WARNING = timedelta(days=30)
 
@@ -32,9 +33,9 @@ EXPIRY_WARNING = timedelta(days=30)
 def staff_dashboard_figures() -> dict[str, Any]:
     """What needs attention today, in a fixed number of queries."""
     today = clock.today()
-    clients = Client.objects.aggregate(
-        total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
-    )
+    totals = tally(DASHBOARD_TOTALS, count=f"{__name__}.dashboard_totals")
+    servers = list(Server.objects.order_by("-active", "kind", "name"))
+    servers_with_live(servers)
     # Only the pending orders (by their status index), each looked at once: joining the items of
     # every order and counting distinct orders read the whole table.
     failing_items = OrderItem.objects.filter(order=OuterRef("pk"), status=ItemStatus.FAILED)
@@ -68,8 +69,9 @@ def staff_dashboard_figures() -> dict[str, Any]:
         expires_at__lte=clock.now() + EXPIRY_WARNING,
     )
     return {
-        "client_count": clients["total"],
-        "active_client_count": clients["active"],
+        "client_count": totals.value["clients"],
+        "active_client_count": totals.value["active_clients"],
+        "totals_counted_at": totals.counted_at,
         "pending_order_count": orders["pending"],
         "failing_order_count": orders["failing"],
         "unpaid_invoice_count": invoices["count"],
@@ -86,8 +88,8 @@ def staff_dashboard_figures() -> dict[str, Any]:
         "mailboxes_needing_attention": Mailbox.objects.filter(status=MailboxStatus.ACTIVE)
         .exclude(spam_filter=SpamFilterState.ON)
         .count(),
-        "servers": servers_with_load(),
-        "active_service_count": Service.objects.filter(status=ServiceStatus.ACTIVE).count(),
+        "servers": servers,
+        "active_service_count": totals.value["active_services"],
         "zones_not_published": Zone.objects.exclude(status=PublishStatus.PUBLISHED).count(),
         "domains_expiring_count": expiring.count(),
         "domains_expiring": list(expiring.select_related("client").order_by("expires_at")[:5]),
@@ -106,17 +108,20 @@ def _orders_needing_attention(limit: int = 8) -> list[Order]:
     return list(orders.filter(pk__in=keys).select_related("client"))
 
 
-def servers_with_load() -> list[Server]:
-    """Every server with `live` (services that take a place on it) and `used_percent` of its
-    capacity (None without a limit), fullest first."""
-    # Counted per server from the (server, status) index, not by grouping every service.
-    live = related_count(Service.objects.filter(status__in=LIVE_STATUSES), to="server")
-    servers = list(Server.objects.annotate(live=live).order_by("-active", "kind", "name"))
-    for server in servers:
-        server.used_percent = (
-            min(100, round(100 * server.live / server.capacity)) if server.capacity else None
-        )
-    return servers
+DASHBOARD_TOTALS = "staff.dashboard_totals"
+
+
+def dashboard_totals() -> dict[str, int]:
+    """Count the dashboard's totals over every client and service: kept (core/tallies.py), not
+    counted per request."""
+    clients = Client.objects.aggregate(
+        total=Count("id"), active=Count("id", filter=Q(status=ClientStatus.ACTIVE))
+    )
+    return {
+        "clients": clients["total"],
+        "active_clients": clients["active"],
+        "active_services": Service.objects.filter(status=ServiceStatus.ACTIVE).count(),
+    }
 
 
 def client_overview(*, client: Client) -> dict[str, Any]:

@@ -300,11 +300,19 @@ def registrar_test(request: StaffRequest, registrar_id: int) -> HttpResponse:
 
 @staff_required
 def server_list(request: StaffRequest) -> HttpResponse:
-    return _list_page(
+    page = paginate(request, provisioning_queries.server_list())
+    servers = list(page.object_list)
+    totals = provisioning_queries.servers_with_live(servers)
+    return render(
         request,
-        template="staff/settings/server_list.html",
-        section="servers",
-        queryset=provisioning_queries.server_list(),
+        "staff/settings/server_list.html",
+        {
+            "nav": "settings",
+            "section": "servers",
+            "page_obj": page,
+            "servers": servers,
+            "totals_counted_at": totals.counted_at,
+        },
     )
 
 
