@@ -67,6 +67,9 @@ def pages(clients: int) -> list[tuple[str, str, str]]:
         ("staff invoices of client", "staff", f"/staff/billing/?client={client.pk}"),
         ("staff invoice detail", "staff", f"/staff/billing/invoices/{invoice.pk}/"),
         ("staff billing runs", "staff", "/staff/billing/runs/"),
+        # What the billing run page loads after it is shown (htmx): the preview and the domains
+        # to cancel, counted with the run's own selections.
+        ("staff billing runs preview", "staff htmx", "/staff/billing/runs/preview/"),
         ("staff zones", "staff", "/staff/dns/"),
         ("staff zones page 1000", "staff", "/staff/dns/?page=1000"),
         ("staff zones search", "staff", f"/staff/dns/?q={zone.name}"),
@@ -112,8 +115,9 @@ def pages(clients: int) -> list[tuple[str, str, str]]:
 
 
 def logins(clients: int) -> dict[str, tuple[WebClient, dict[str, str]]]:
-    """A test client and the headers to send, for each `who` of pages(): staff, the client in
-    the middle, the heavy client (the first) and api (a staff API token)."""
+    """A test client and the headers to send, for each `who` of pages(): staff, staff htmx (a
+    part of a page that htmx loads), the client in the middle, the heavy client (the first) and
+    api (a staff API token)."""
     staff = User.objects.get(email=dataset.STAFF_EMAIL)
     webs = {"staff": WebClient(), "client": WebClient(), "heavy": WebClient(), "api": WebClient()}
     webs["staff"].force_login(staff)
@@ -121,7 +125,9 @@ def logins(clients: int) -> dict[str, tuple[WebClient, dict[str, str]]]:
     webs["heavy"].force_login(User.objects.get(email=dataset.client_email(0)))
     ApiToken.objects.filter(user=staff, name="bench").delete()  # of an earlier run on this database
     _, token = api_token_create(actor=Actor.system(via="command"), user=staff, name="bench")
-    return {
+    logged_in = {
         who: (web, {"Authorization": f"Bearer {token}"} if who == "api" else {})
         for who, web in webs.items()
     }
+    logged_in["staff htmx"] = (webs["staff"], {"HX-Request": "true"})
+    return logged_in
