@@ -42,6 +42,7 @@ EXPECTED_QUERIES: dict[str, int] = {
     "staff clients search name": 4,
     "staff clients search number": 4,
     "staff clients search email": 4,
+    "staff clients search 2 characters": 4,
     "staff client detail": 12,
     "staff client detail heavy": 12,
     "staff orders": 4,

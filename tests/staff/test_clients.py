@@ -130,3 +130,19 @@ def test_client_page_shows_contact_data_logins_and_audit_trail(staff_web, client
 @pytest.mark.django_db
 def test_unknown_client_is_404(staff_web):
     assert staff_web.get(reverse("staff:client_detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_search_of_two_characters_matches_the_start_of_a_name_and_longer_ones_any_part(
+    staff_web,
+):
+    dekker = ClientFactory(first_name="Anna", last_name="Dekker", company="")
+    van_der = ClientFactory(first_name="Piet", last_name="van der Berg", company="")
+
+    def found(text: str) -> set[int]:
+        page = staff_web.get(reverse("staff:client_list"), {"q": text}).context["page_obj"]
+        return {client.pk for client in page}
+
+    assert found("De") == {dekker.pk}  # the start of a name; a trigram index answers it
+    assert found("der") == {van_der.pk}  # three characters or more: any part of it
+    assert found("ek") == set()

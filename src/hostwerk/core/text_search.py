@@ -5,6 +5,11 @@ core/search_indexes.py hold on PostgreSQL, so `LIKE '%part%'` is a bitmap index 
 reading the whole table. SQLite has no such index and reads the table, as it did with `icontains`
 (its `LIKE` ignores the case of ASCII letters either way).
 
+A text of one or two characters holds no trigram, so `%de%` would make the index return every
+row to be checked; such a short text matches the start of the value instead (`de%`), which the
+same index answers at once ("de" finds "Dekker", not "van der Berg"; "12" finds client numbers
+starting with 12).
+
 `any_of` is for a filter over a row's own columns *and* its client's: one `OR` across a join
 cannot be answered from the indexes of both tables, so PostgreSQL joins and filters every row.
 Selecting the keys of each part on its own and taking their union lets each part use its index.
@@ -14,12 +19,16 @@ from __future__ import annotations
 
 from django.db.models import ExpressionWrapper, F, IntegerField, Model, OrderBy, Q, QuerySet
 from django.db.models.functions import Lower
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, StartsWith
+
+SHORTEST_PART = 3  # the length of a trigram: shorter texts match the start of the value
 
 
 def contains(field: str, text: str) -> Q:
-    """`field` (a path, joins allowed) holds `text`, ignoring case."""
-    return Q(Contains(Lower(field), text.lower()))
+    """`field` (a path, joins allowed) holds `text`, ignoring case; a text shorter than
+    SHORTEST_PART is what the value starts with."""
+    lookup = Contains if len(text) >= SHORTEST_PART else StartsWith
+    return Q(lookup(Lower(field), text.lower()))
 
 
 def newest_first_unindexed(*fields: str) -> list[OrderBy]:
