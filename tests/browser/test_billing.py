@@ -160,3 +160,31 @@ def test_client_opens_an_invoice_in_dutch_and_in_english(page, screenshots, sell
     page.click("button[value=en]")
     assert "€ 149.98" in page.inner_text("[data-testid=invoice-total]")
     screenshots.save(page, "billing-invoice-client-en")
+
+
+def test_staff_open_the_billing_run_page_and_its_preview_loads_after_it(page, screenshots):
+    from tests.billing.test_lifecycle import due_service
+
+    staff = StaffUserFactory(email="sanne@provider.test", name="Sanne", language="en")
+    day = timezone.localdate()
+    for name in ("bakkerij-aalbers.nl", "zomerwebdesign.nl"):
+        due_service(domain=name, next_due_date=day + datetime.timedelta(days=5))
+
+    log_in(page, "/staff/login/", staff.email, PASSWORD)
+    page.goto(page.base_url + "/staff/billing/runs/")
+    assert page.locator("h1").inner_text() == "Billing run"
+    # The preview replaces its placeholder once counted; the domains card comes with it.
+    page.wait_for_selector("[data-testid=preview-services]")
+    assert page.inner_text("[data-testid=preview-services]") == "2"
+    assert "Nothing to cancel." in page.inner_text("#domains-to-cancel")
+    assert page.locator("text=Counting what a run on").count() == 0
+    screenshots.save(page, "billing-runs-staff-en")
+
+    later = day + datetime.timedelta(days=60)
+    page.fill("input[name=day]", later.isoformat())
+    page.click("#billing-preview button[type=submit]")
+    page.wait_for_selector("[data-testid=preview-services]")
+    assert page.inner_text("[data-testid=preview-services]") == "2"
+    page.click("#billing-preview-result button[type=submit]")
+    page.wait_for_load_state()
+    assert "is queued" in page.inner_text("main")
