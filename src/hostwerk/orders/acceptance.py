@@ -62,7 +62,9 @@ def handler_for(kind: str) -> ItemHandler:
 
 def _open_items(order: Order) -> list[OrderItem]:
     return list(
-        order.items.select_related("product", "product__server_group", "order__client")
+        order.items.select_related(
+            "product", "product__server_group__default_server", "order__client"
+        )
         .exclude(status=ItemStatus.CANCELLED)
         .order_by("position", "id")
     )
@@ -138,19 +140,21 @@ class AcceptOutcome:
     busy: list[OrderItem] = field(default_factory=list)  # being accepted by another run
 
 
-@transaction.atomic
 def order_plan_save(
     *, actor: Actor, order: Order, overrides: dict[int, dict[str, Any]]
 ) -> list[ItemPlan]:
     """Validate staff's plan edits and keep them on the items, so a retry uses the same plan."""
-    plans = order_plan(order=order, overrides=overrides)
-    for plan in plans:
-        edits = overrides.get(plan.item.pk)
-        if edits and plan.item.status != ItemStatus.ACCEPTED:
-            merged = {**(plan.item.plan or {}), **edits}
-            OrderItem.objects.filter(pk=plan.item.pk).update(plan=merged)
-            plan.item.plan = merged
-    return plans
+    if not overrides:
+        return order_plan(order=order)  # nothing to keep: no transaction needed to read
+    with transaction.atomic():
+        plans = order_plan(order=order, overrides=overrides)
+        for plan in plans:
+            edits = overrides.get(plan.item.pk)
+            if edits and plan.item.status != ItemStatus.ACCEPTED:
+                merged = {**(plan.item.plan or {}), **edits}
+                OrderItem.objects.filter(pk=plan.item.pk).update(plan=merged)
+                plan.item.plan = merged
+        return plans
 
 
 def order_accept(
