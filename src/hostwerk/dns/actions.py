@@ -265,7 +265,9 @@ def _zone_insert(
     return zone
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction: its callers let a failure roll back
+# their whole transaction (the savepoint against a concurrent insert stays).
+@transaction.atomic(savepoint=False)
 def zone_ensure(
     *, actor: Actor, domain: str | DomainName, target: ZoneTarget, client: Client | None = None
 ) -> Zone:
@@ -517,7 +519,9 @@ def zone_restore(
 # Following the hosting (R7).
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction (hosting follows within its accept):
+# its callers let a failure roll back their whole transaction.
+@transaction.atomic(savepoint=False)
 def zone_point_to(
     *, actor: Actor, zone: Zone, web_ip: str, mail_ip: str, reason: str
 ) -> ZoneChange | None:

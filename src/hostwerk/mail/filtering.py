@@ -66,7 +66,9 @@ def is_new_registration(*, domain: str, order_item: Any = None) -> bool:
     return Domain.objects.filter(name=domain, status__in=DOMAIN_STATUSES_NOT_LIVE).exists()
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (the accept of its order item): a
+# refusal rolls that back too (the savepoint against a concurrent insert stays).
+@transaction.atomic(savepoint=False)
 def mail_filter_create(
     *,
     actor: Actor,

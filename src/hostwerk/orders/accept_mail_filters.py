@@ -40,7 +40,7 @@ from hostwerk.orders.handlers import (
     PlanContext,
     item_mark_accepted,
 )
-from hostwerk.orders.models import ItemStatus
+from hostwerk.orders.models import ItemKind, ItemStatus
 
 
 def _domain(plan: ItemPlan) -> str:
@@ -72,7 +72,11 @@ class MailFilterHandler(ItemHandler):
                 _("Requested by e-mail to %(provider)s (%(address)s).")
                 % {"provider": provider.name, "address": provider.request_email}
             )
-        plan.new_registration = is_new_registration(domain=domain, order_item=item)
+        # The order's domain items are at hand: is_new_registration's look at them is not needed.
+        plan.new_registration = any(
+            other.kind == ItemKind.DOMAIN_REGISTER and other.domain == domain
+            for other in context.items
+        ) or is_new_registration(domain=domain)
         if plan.new_registration:
             plan.notes.append(
                 _("New registration: no mail flows yet, so the MX records switch at once.")

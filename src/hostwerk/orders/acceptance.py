@@ -74,10 +74,11 @@ def order_plan(
     *, order: Order, overrides: dict[int, dict[str, Any]] | None = None
 ) -> list[ItemPlan]:
     """The acceptance plan: R3 defaults, then the item's saved edits, then `overrides`."""
-    context = PlanContext()
+    items = _open_items(order)
+    context = PlanContext(items=items)
     plans = []
     errors: dict[int, dict[str, str]] = {}
-    for item in _open_items(order):
+    for item in items:
         plan = ItemPlan(item=item)
         handler = handler_for(item.kind)
         handler.default_plan(plan, context)
@@ -202,9 +203,11 @@ def order_accept(
         worked = True
     if worked:
         # Once, not after every item: until the last item is done the order stays pending, and
-        # a run that stops half-way leaves it pending either way.
+        # a run that stops half-way leaves it pending either way. It reads the order under its
+        # lock and sets its status, the one field of the order that accepting changes.
         order_refresh(actor=Actor.system(), order=order)
-    order.refresh_from_db()
+    else:
+        order.refresh_from_db()
     outcome.items = list(order.items.order_by("position", "id"))
     return outcome
 

@@ -81,9 +81,11 @@ class ItemPlan:
 
 @dataclass
 class PlanContext:
-    """What the plans of one order share: servers already planned for earlier items."""
+    """What the plans of one order share: servers already planned for earlier items, and the
+    order's items that are not cancelled."""
 
     planned_load: Counter = field(default_factory=Counter)
+    items: list[OrderItem] = field(default_factory=list)
 
 
 class ItemHandler:
