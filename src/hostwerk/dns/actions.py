@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
@@ -31,23 +32,22 @@ from hostwerk.dns.history import (
 from hostwerk.dns.models import (
     PublishStatus,
     Record,
+    RecordType,
     Zone,
     ZoneChange,
     ZoneChangeAction,
     ZoneTemplate,
-    ZoneTemplateRecord,
 )
 from hostwerk.dns.publishers import publishes_remotely
-from hostwerk.dns.publishing import PublishOutcome, publish_zone_version
+from hostwerk.dns.publishing import PublishOutcome, publish_queued_recently, publish_zone_version
 from hostwerk.dns.roles import follows
 from hostwerk.dns.validation import (
     RecordInvalid,
     record_check_zone,
     record_clean,
-    template_record_clean,
     zone_name_clean,
 )
-from hostwerk.dns.zone_templates import default_template, template_key_for, template_records
+from hostwerk.dns.zone_templates import default_template, template_records
 
 
 class DnsRefused(HostwerkError):
@@ -89,49 +89,56 @@ def zone_name_of(domain: str | DomainName) -> str:
 # The bookkeeping every zone change shares.
 
 
-def _lock(zone: Zone) -> Zone:
+def _lock(zone_id: int) -> Zone:
     # With its client: the audit event of the change names it (select_for_update locks only
     # the zone's row on PostgreSQL with of=("self",)).
-    return Zone.objects.select_for_update(of=("self",)).select_related("client").get(pk=zone.pk)
+    return Zone.objects.select_for_update(of=("self",)).select_related("client").get(pk=zone_id)
 
 
 def _snapshot(zone: Zone) -> list[dict[str, Any]]:
     return records_snapshot(Record.objects.filter(zone=zone))
 
 
-def _publish_after_change(zone: Zone) -> None:
-    """Raise the version and publish it: at once in the database-only mode, else by a task
-    (none when one is queued already: it publishes the newest version when it runs)."""
-    now = timezone.now()
-    if publishes_remotely():
-        from hostwerk.dns.tasks import publish_zone_enqueue
+def _next_version(zone: Zone, now: datetime) -> tuple[dict[str, Any], bool]:
+    """What a change sets on `zone`: the next version, published at once in the database-only
+    mode, else pending; and whether a publish task must be queued (not when one is queued and
+    not started yet: it publishes the newest version when it runs).
 
-        Zone.objects.filter(pk=zone.pk).update(
-            version=F("version") + 1, changed_at=now, status=PublishStatus.PENDING
-        )
-        publish_zone_enqueue(zone.pk)
-    else:
-        # Every SET clause reads the `version` from before the UPDATE (PostgreSQL, SQLite).
-        Zone.objects.filter(pk=zone.pk).update(
-            version=F("version") + 1,
-            published_version=F("version") + 1,
-            changed_at=now,
-            status=PublishStatus.PUBLISHED,
-            published_at=now,
-            last_error="",
-            last_error_at=None,
-        )
-    zone.refresh_from_db(
-        fields=[
-            "version",
-            "changed_at",
-            "status",
-            "published_version",
-            "published_at",
-            "last_error",
-            "last_error_at",
-        ]
-    )
+    `zone` is the row as read under its lock (or a zone not saved yet), so its values are
+    current: the task clears its queued mark with an UPDATE that waits for that lock."""
+    version = zone.version + 1
+    if not publishes_remotely():
+        return {
+            "version": version,
+            "published_version": version,
+            "changed_at": now,
+            "status": PublishStatus.PUBLISHED,
+            "published_at": now,
+            "last_error": "",
+            "last_error_at": None,
+        }, False
+    values: dict[str, Any] = {
+        "version": version,
+        "changed_at": now,
+        "status": PublishStatus.PENDING,
+    }
+    queue = not publish_queued_recently(zone, now)
+    if queue:
+        values["publish_queued_at"] = now
+    return values, queue
+
+
+def _publish_after_change(zone: Zone) -> None:
+    """Raise the version and publish it (see _next_version). The caller holds the zone's row
+    lock, so the new values are set on `zone` without reading them back."""
+    values, queue = _next_version(zone, timezone.now())
+    Zone.objects.filter(pk=zone.pk).update(**values)
+    for name, value in values.items():
+        setattr(zone, name, value)
+    if queue:
+        from hostwerk.dns.tasks import publish_zone
+
+        publish_zone.enqueue(zone.pk)
 
 
 def _record_change(
@@ -144,11 +151,14 @@ def _record_change(
     reason: str = "",
     audit_changes: dict[str, list[Any]] | None = None,
     publish: bool = True,
+    after: list[dict[str, Any]] | None = None,
 ) -> ZoneChange:
-    """Write the history entry and the audit event, then publish the new version."""
+    """Write the history entry and the audit event, then publish the new version. `after` is
+    the records' snapshot once changed, when the caller holds them (else they are read)."""
     if publish:
         _publish_after_change(zone)
-    after = _snapshot(zone)
+    if after is None:
+        after = _snapshot(zone)
     summary = summary or diff_summary(snapshot_diff(before, after))
     change = ZoneChange.objects.create(
         zone=zone,
@@ -196,6 +206,19 @@ def zone_create(
             _("There is already a zone for %(name)s.") % {"name": existing.display_name},
             zone=existing,
         )
+    return _zone_insert(actor=actor, name=name, target=target, client=client, template=template)
+
+
+def _zone_insert(
+    *,
+    actor: Actor,
+    name: str,
+    target: ZoneTarget,
+    client: Client | None,
+    template: ZoneTemplate | None,
+) -> Zone:
+    """Insert the zone `name` with its template records, as its first version (in the caller's
+    transaction; IntegrityError when a zone of that name exists)."""
     template = template or default_template()
     records = (
         template_records(
@@ -204,17 +227,28 @@ def zone_create(
         if template is not None
         else []
     )
-    # Version 1 is the zone as the template made it (the change below raises it).
-    zone = Zone.objects.create(name=name, client=client, version=0)
-    Record.objects.bulk_create(
-        Record(
-            zone=zone,
-            template_key=item.template_key,
-            template_managed=True,
-            **item.values.as_dict(),
-        )
-        for item in records
+    # Version 1 is the zone as the template made it: the zone is inserted with what a change
+    # sets (_next_version of version 0), so no UPDATE follows.
+    zone = Zone(name=name, client=client, version=0)
+    values, queue = _next_version(zone, timezone.now())
+    for field_name, value in values.items():
+        setattr(zone, field_name, value)
+    zone.save(force_insert=True)
+    made = Record.objects.bulk_create(
+        [
+            Record(
+                zone=zone,
+                template_key=item.template_key,
+                template_managed=True,
+                **item.values.as_dict(),
+            )
+            for item in records
+        ]
     )
+    if queue:
+        from hostwerk.dns.tasks import publish_zone
+
+        publish_zone.enqueue(zone.pk)
     _record_change(
         actor=actor,
         zone=zone,
@@ -225,11 +259,15 @@ def zone_create(
             f"pointing at {target.label} ({target.web_ip} / {target.mail_ip})"
         ),
         audit_changes=None,
+        publish=False,
+        after=records_snapshot(made),
     )
     return zone
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction: its callers let a failure roll back
+# their whole transaction (the savepoint against a concurrent insert stays).
+@transaction.atomic(savepoint=False)
 def zone_ensure(
     *, actor: Actor, domain: str | DomainName, target: ZoneTarget, client: Client | None = None
 ) -> Zone:
@@ -241,9 +279,9 @@ def zone_ensure(
     if zone is None:
         try:
             with transaction.atomic():
-                return zone_create(actor=actor, domain=name, target=target, client=client)
-        except ZoneExists as exists:
-            zone = exists.zone
+                return _zone_insert(
+                    actor=actor, name=name, target=target, client=client, template=None
+                )
         except IntegrityError:
             # Created by a concurrent request between our look-up and the insert.
             zone = Zone.objects.select_for_update().get(name=name)
@@ -255,7 +293,7 @@ def zone_ensure(
 
 @transaction.atomic
 def zone_set_client(*, actor: Actor, zone: Zone, client: Client | None) -> Zone:
-    zone = _lock(zone)
+    zone = _lock(zone.pk)
     if zone.client_id == (client.pk if client else None):
         return zone
     before_client = zone.client
@@ -278,7 +316,7 @@ def zone_set_client(*, actor: Actor, zone: Zone, client: Client | None) -> Zone:
 @transaction.atomic
 def zone_delete(*, actor: Actor, zone: Zone) -> None:
     """Delete the zone here and, by a task, on the DNS server. Its history stays, by name."""
-    zone = _lock(zone)
+    zone = _lock(zone.pk)
     before = _snapshot(zone)
     change = _record_change(
         actor=actor,
@@ -343,7 +381,7 @@ def records_create(
     """Add records that belong together (a mail filter's hosts and MX) as one change: one
     version, one history entry listing each record, one audit event, one publish. Each is
     checked against the zone and those before it; RecordInvalid changes nothing."""
-    zone = _lock(zone)
+    zone = _lock(zone.pk)
     others = _others(zone)
     before = records_snapshot(others)
     made = []
@@ -370,6 +408,7 @@ def records_create(
         before=before,
         summary="; ".join(f"added {record_line(record_snapshot(record))}" for record in made),
         reason=reason,
+        after=records_snapshot(others),  # `others` holds the new records too
     )
     return made
 
@@ -387,7 +426,7 @@ def record_update(
 ) -> Record:
     """Change a record. An edit by a person ends template management: the record no longer
     follows the hosting (R7). Raises RecordInvalid and then changes nothing."""
-    zone = _lock(record.zone)
+    zone = _lock(record.zone_id)
     record = Record.objects.select_for_update().get(pk=record.pk, zone=zone)
     values = record_clean(
         zone_name=zone.name, name=name, type=type, content=content, ttl=ttl, priority=priority
@@ -414,11 +453,15 @@ def record_update(
 
 @transaction.atomic
 def record_delete(*, actor: Actor, record: Record, reason: str = "") -> None:
-    zone = _lock(record.zone)
-    record = Record.objects.select_for_update().get(pk=record.pk, zone=zone)
-    before = _snapshot(zone)
-    line = record_line(record_snapshot(record))
-    record.delete()
+    zone = _lock(record.zone_id)
+    # Every change of a zone's records holds the zone's lock: the records read now stay so.
+    records = _others(zone)
+    found = next((row for row in records if row.pk == record.pk), None)
+    if found is None:
+        raise Record.DoesNotExist(f"record {record.pk} is not in zone {zone.name} any more")
+    before = records_snapshot(records)
+    line = record_line(record_snapshot(found))
+    found.delete()
     _record_change(
         actor=actor,
         zone=zone,
@@ -426,6 +469,7 @@ def record_delete(*, actor: Actor, record: Record, reason: str = "") -> None:
         before=before,
         summary=f"removed {line}",
         reason=reason,
+        after=[entry for entry in before if entry["id"] != record.pk],
     )
 
 
@@ -439,8 +483,8 @@ def zone_restore(
         raise DnsRefused(_("This zone was deleted; create it again first."), code="zone_deleted")
     if side not in ("before", "after"):
         raise ValueError(f"side must be 'before' or 'after', not {side!r}")
-    assert change.zone is not None
-    zone = _lock(change.zone)
+    assert change.zone_id is not None
+    zone = _lock(change.zone_id)
     target = change.before if side == "before" else change.after
     before = _snapshot(zone)
     current = {record.pk: record for record in Record.objects.filter(zone=zone)}
@@ -475,7 +519,9 @@ def zone_restore(
 # Following the hosting (R7).
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction (hosting follows within its accept):
+# its callers let a failure roll back their whole transaction.
+@transaction.atomic(savepoint=False)
 def zone_point_to(
     *, actor: Actor, zone: Zone, web_ip: str, mail_ip: str, reason: str
 ) -> ZoneChange | None:
@@ -484,24 +530,30 @@ def zone_point_to(
     Records someone edited by hand are left alone. Writes one history entry; returns it, or None
     when nothing had to move.
     """
-    zone = _lock(zone)
+    zone = _lock(zone.pk)
     targets = {"web_ip": web_ip, "mail_ip": mail_ip}
-    before = _snapshot(zone)
+    records = _others(zone)
+    before = records_snapshot(records)
     moved = []
-    for record in Record.objects.filter(zone=zone, template_managed=True, type="A"):
+    now = timezone.now()
+    for record in records:
+        if not record.template_managed or record.type != RecordType.A:
+            continue
         address = targets.get(follows(record.template_key) or "")
         if address and record.content != address:
             record.content = address
-            record.save(update_fields=["content", "updated_at"])
-            moved.append(record.template_key)
+            record.updated_at = now
+            moved.append(record)
     if not moved:
         return None
+    Record.objects.bulk_update(moved, ["content", "updated_at"])
     return _record_change(
         actor=actor,
         zone=zone,
         action=ZoneChangeAction.ZONE_POINT_TO,
         before=before,
         reason=reason,
+        after=records_snapshot(records),
     )
 
 
@@ -512,7 +564,7 @@ def zone_publish(*, zone: Zone) -> None:
     """Publish the zone again in the background, even when its current version was published
     before (this repairs a DNS server that lost or changed the zone); the task retries outages."""
     with transaction.atomic():
-        zone = _lock(zone)
+        zone = _lock(zone.pk)
         _publish_after_change(zone)
 
 
@@ -555,7 +607,7 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
         zone_publish(zone=zone)
     deadline = time.monotonic() + PUBLISH_NOW_WAIT
     while True:
-        outcome, error = publish_zone_version(zone.pk)
+        outcome, error = publish_zone_version(zone.pk, into=zone)
         if outcome in (PublishOutcome.PUBLISHED, PublishOutcome.UP_TO_DATE):
             break
         if outcome == PublishOutcome.BUSY and time.monotonic() < deadline:
@@ -574,7 +626,6 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             publish_zone.enqueue(zone.pk)
         assert error is not None
         raise error
-    zone.refresh_from_db(from_queryset=Zone.objects.select_related("client"))
     if actor is not None:
         audit_record(
             actor=actor,
@@ -583,90 +634,3 @@ def zone_publish_now(*, zone: Zone, actor: Actor | None = None, force: bool = Fa
             client=zone.client,
             data={"version": zone.published_version},
         )
-
-
-# The default template (R6), edited by staff.
-
-
-@transaction.atomic
-def template_record_create(
-    *,
-    actor: Actor,
-    template: ZoneTemplate,
-    name: str,
-    type: str,
-    content: str,
-    ttl: int | str | None = None,
-    priority: int | str | None = None,
-) -> ZoneTemplateRecord:
-    template = ZoneTemplate.objects.select_for_update().get(pk=template.pk)
-    values = template_record_clean(
-        name=name, type=type, content=content, ttl=ttl, priority=priority
-    )
-    existing = list(template.records.all())
-    record_check_zone(values=values, others=existing)
-    key = template_key_for(
-        name=values.name,
-        type=values.type,
-        content=values.content,
-        taken={row.template_key for row in existing},
-    )
-    row = ZoneTemplateRecord.objects.create(template=template, template_key=key, **values.as_dict())
-    audit_record(
-        actor=actor,
-        action="dns.template_record_create",
-        obj=template,
-        data={"record": record_line(values.as_dict()), "role": key},
-    )
-    return row
-
-
-@transaction.atomic
-def template_record_update(
-    *,
-    actor: Actor,
-    row: ZoneTemplateRecord,
-    name: str,
-    type: str,
-    content: str,
-    ttl: int | str | None = None,
-    priority: int | str | None = None,
-) -> ZoneTemplateRecord:
-    row = ZoneTemplateRecord.objects.select_for_update().get(pk=row.pk)
-    values = template_record_clean(
-        name=name, type=type, content=content, ttl=ttl, priority=priority
-    )
-    record_check_zone(values=values, others=list(row.template.records.exclude(pk=row.pk)))
-    changes = apply_changes(row, values.as_dict())
-    if changes:
-        row.save()
-        audit_record(
-            actor=actor,
-            action="dns.template_record_update",
-            obj=row.template,
-            changes=changes,
-            data={"role": row.template_key},
-        )
-    return row
-
-
-@transaction.atomic
-def template_record_delete(*, actor: Actor, row: ZoneTemplateRecord) -> None:
-    row = ZoneTemplateRecord.objects.select_for_update().get(pk=row.pk)
-    line = record_line(
-        {
-            "name": row.name,
-            "type": row.type,
-            "ttl": row.ttl,
-            "content": row.content,
-            "priority": row.priority,
-        }
-    )
-    template = row.template
-    row.delete()
-    audit_record(
-        actor=actor,
-        action="dns.template_record_delete",
-        obj=template,
-        data={"record": line, "role": row.template_key},
-    )

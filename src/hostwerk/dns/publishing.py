@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from hostwerk.core.errors import HostwerkError, PermanentError, TransientError
 from hostwerk.core.workers import run_id_new, run_id_prefix
 from hostwerk.dns.history import records_snapshot
-from hostwerk.dns.models import TYPES_WITH_PRIORITY, PublishStatus, Zone
+from hostwerk.dns.models import TYPES_WITH_PRIORITY, PublishStatus, Record, Zone
 from hostwerk.dns.publishers import PublishedRecord, Publisher, ZoneContents, get_publisher
 from hostwerk.dns.validation import absolute_name
 
@@ -48,7 +50,8 @@ def lease_free(now) -> Q:
     return Q(publishing_since__isnull=True) | Q(publishing_since__lt=now - LEASE)
 
 
-def zone_contents(zone: Zone) -> ZoneContents:
+def zone_contents(zone: Zone, records: Iterable[Record] | None = None) -> ZoneContents:
+    """What the DNS server is to hold of `zone`: its `records` (read now when not given)."""
     return ZoneContents(
         name=zone.name,
         version=zone.version,
@@ -64,40 +67,70 @@ def zone_contents(zone: Zone) -> ZoneContents:
                     else entry["content"]
                 ),
             )
-            for entry in records_snapshot(zone.records.all())
+            for entry in records_snapshot(zone.records.all() if records is None else records)
         ),
     )
 
 
-def publish_queued_claim(zone_id: int) -> bool:
-    """Mark a publish task as queued for the zone; False when one is queued and not started.
+def _zone_with_records(zone_id: int) -> tuple[Zone | None, list[Record]]:
+    """The zone and its records as one moment saw them: one statement (records joined to their
+    zone) needs no transaction; only a zone without records is read in one."""
+    records = list(Record.objects.filter(zone_id=zone_id).select_related("zone"))
+    if records:
+        return records[0].zone, records
+    with transaction.atomic():
+        zone = Zone.objects.filter(pk=zone_id).first()
+        return zone, list(zone.records.all()) if zone is not None else []
 
-    A conditional UPDATE, so that of two concurrent changes only one queues a task; the other
-    waits for the first one's row lock and then finds the mark set. The task clears the mark
-    before it reads the version, so a change committed after that queues a task of its own.
-    """
-    now = timezone.now()
-    return bool(
-        Zone.objects.filter(pk=zone_id)
-        .filter(Q(publish_queued_at__isnull=True) | Q(publish_queued_at__lt=now - QUEUED_STALE))
-        .update(publish_queued_at=now)
-    )
+
+def publish_queued_recently(zone: Zone, now) -> bool:
+    """Is a publish task queued for the zone and not started yet (ADR 0004)? Read `zone` under
+    its row lock, in the transaction of the change that would otherwise queue one.
+
+    Of two concurrent changes the second waits for the first one's lock and then finds the mark
+    set. The task clears the mark (waiting for that lock too) before it reads the version, so a
+    change committed after that queues a task of its own. A mark older than QUEUED_STALE
+    belongs to a task that was lost."""
+    return zone.publish_queued_at is not None and zone.publish_queued_at >= now - QUEUED_STALE
 
 
 def publish_queued_clear(zone_id: int) -> None:
-    """The queued publish task of the zone has started (see publish_queued_claim)."""
+    """The queued publish task of the zone has started (see publish_queued_recently)."""
     Zone.objects.filter(pk=zone_id, publish_queued_at__isnull=False).update(publish_queued_at=None)
 
 
+# What a publish decides of a zone, handed to `into` (publish_zone_version).
+PUBLISH_STATE = (
+    "version",
+    "published_version",
+    "published_at",
+    "status",
+    "last_error",
+    "last_error_at",
+    "publish_attempts",
+)
+
+
+def _state_into(into: Zone | None, values: dict[str, Any]) -> None:
+    if into is not None:
+        for name, value in values.items():
+            setattr(into, name, value)
+
+
 def publish_zone_version(
-    zone_id: int, *, publisher: Publisher | None = None, look_first: bool = False
+    zone_id: int,
+    *,
+    publisher: Publisher | None = None,
+    look_first: bool = False,
+    into: Zone | None = None,
 ) -> tuple[PublishOutcome, HostwerkError | None]:
     """Publish the zone's current version if it is not published yet; never raises for the
     DNS server's errors but returns them with the outcome.
 
     `look_first` reads the zone before taking the lease and stops when its version is
-    published: one query instead of six for a queued task whose version someone else published
-    (a change committed after the read queues a task of its own)."""
+    published: one query instead of three for a queued task whose version someone else published
+    (a change committed after the read queues a task of its own). `into`, a copy of the zone,
+    gets the versions and publish status that a published or up-to-date outcome leaves."""
     if look_first:
         state = Zone.objects.filter(pk=zone_id).values("version", "published_version", "status")
         found = next(iter(state), None)
@@ -120,19 +153,25 @@ def publish_zone_version(
         if Zone.objects.filter(pk=zone_id).exists():
             return PublishOutcome.BUSY, None
         return PublishOutcome.GONE, None
+    released = False
     try:
         while True:
-            with transaction.atomic():
-                zone = Zone.objects.filter(pk=zone_id).first()
-                if zone is None:
-                    return PublishOutcome.GONE, None
-                if zone.published_version >= zone.version:
-                    if zone.status != PublishStatus.PUBLISHED:
-                        Zone.objects.filter(pk=zone_id, version=zone.version).update(
-                            status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
-                        )
-                    return PublishOutcome.UP_TO_DATE, None
-                contents = zone_contents(zone)
+            zone, records = _zone_with_records(zone_id)
+            if zone is None:
+                return PublishOutcome.GONE, None
+            if zone.published_version >= zone.version:
+                seen = {name: getattr(zone, name) for name in PUBLISH_STATE}
+                if zone.status != PublishStatus.PUBLISHED:
+                    fixed = {
+                        "status": PublishStatus.PUBLISHED,
+                        "last_error": "",
+                        "last_error_at": None,
+                    }
+                    if Zone.objects.filter(pk=zone_id, version=zone.version).update(**fixed):
+                        seen.update(fixed)
+                _state_into(into, seen)
+                return PublishOutcome.UP_TO_DATE, None
+            contents = zone_contents(zone, records)
             try:
                 publisher.publish(contents)
             except TransientError as exc:
@@ -159,10 +198,28 @@ def publish_zone_version(
                 "published_at": timezone.now(),
                 "publish_attempts": 0,
             }
+            # The lease goes in the same UPDATE, if it is still ours.
+            ours = Q(publishing_by=run_id)
             current = Zone.objects.filter(pk=zone_id, version=contents.version).update(
-                **published, status=PublishStatus.PUBLISHED, last_error="", last_error_at=None
+                **published,
+                status=PublishStatus.PUBLISHED,
+                last_error="",
+                last_error_at=None,
+                publishing_since=Case(When(ours, then=None), default=F("publishing_since")),
+                publishing_by=Case(When(ours, then=Value("")), default=F("publishing_by")),
             )
             if current:
+                released = True
+                _state_into(
+                    into,
+                    {
+                        **published,
+                        "version": contents.version,
+                        "status": PublishStatus.PUBLISHED,
+                        "last_error": "",
+                        "last_error_at": None,
+                    },
+                )
                 return PublishOutcome.PUBLISHED, None
             # Changed while we were publishing: go round and publish the newer version too.
             Zone.objects.filter(pk=zone_id, published_version__lt=contents.version).update(
@@ -170,9 +227,10 @@ def publish_zone_version(
             )
     finally:
         # Only our own lease: after LEASE another process may have taken the zone over.
-        Zone.objects.filter(pk=zone_id, publishing_by=run_id).update(
-            publishing_since=None, publishing_by=""
-        )
+        if not released:
+            Zone.objects.filter(pk=zone_id, publishing_by=run_id).update(
+                publishing_since=None, publishing_by=""
+            )
 
 
 def leases_of_stopped_worker_release(*, worker_id: str, **_) -> int:

@@ -14,7 +14,6 @@ from hostwerk.dns.models import Zone
 from hostwerk.dns.publishers import get_publisher
 from hostwerk.dns.publishing import (
     PublishOutcome,
-    publish_queued_claim,
     publish_queued_clear,
     publish_zone_version,
 )
@@ -52,16 +51,6 @@ def publish_zone(zone_id: int) -> str:
     if bulk is not None:
         return f"{outcome}; in bulk {bulk.published} published, {bulk.failed} failed"
     return str(outcome)
-
-
-def publish_zone_enqueue(zone_id: int) -> bool:
-    """Queue a publish of the zone unless one is queued and not started yet (ADR 0004): that one
-    publishes the newest version when it runs. Call in the transaction of the change; returns
-    whether a task was queued."""
-    if publish_queued_claim(zone_id):
-        publish_zone.enqueue(zone_id)
-        return True
-    return False
 
 
 @task()

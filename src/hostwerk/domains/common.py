@@ -97,9 +97,10 @@ def expiry_from(text: str) -> datetime | None:
 
 
 def domain_locked(domain: Domain) -> Domain:
+    # With the TLD's registrar: the availability cache of the name is keyed by it.
     return (
         Domain.objects.select_for_update(of=("self",))
-        .select_related("client", "tld", "registrar")
+        .select_related("client", "tld", "tld__registrar", "registrar")
         .get(pk=domain.pk)
     )
 

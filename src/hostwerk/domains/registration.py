@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,9 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
     A record of the same name that was given up (cancelled, transferred away) is taken over;
     one that is still live elsewhere stops the item with a link to it.
     """
-    domain = Domain.objects.select_for_update().filter(order_item=item).first()
+    # The item's own record, and one of the same name (to take over, or to refuse), at once.
+    rows = list(Domain.objects.select_for_update().filter(Q(order_item=item) | Q(name=item.domain)))
+    domain = next((row for row in rows if row.order_item_id == item.pk), None)
     if domain is not None:
         if (
             domain.registrar_id != getattr(registrar, "pk", None)
@@ -95,7 +98,7 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
         "auth_code": item.auth_code or "",
         "last_error": "",
     }
-    existing = Domain.objects.select_for_update().filter(name=item.domain).first()
+    existing = next((row for row in rows if row.name == item.domain), None)
     if existing is not None:
         open_statuses = (DomainStatus.CANCELLED, DomainStatus.TRANSFERRED_AWAY)
         if existing.status not in open_statuses:
@@ -133,7 +136,8 @@ def domain_for_order_item(*, actor: Actor, item: Any, registrar: Registrar | Non
         client=client,
         data={"order": item.order.number, "item": item.pk, "registrar": str(registrar or "")},
     )
-    return domain_fresh(domain)
+    # Made just now from `values`: it holds its client, TLD, registrar and item already.
+    return domain
 
 
 @transaction.atomic
@@ -167,6 +171,32 @@ def _proposed_handle(client: Client, registrar: Registrar) -> str:
     return f"{prefix}-{client.number or client.pk}"[:16]
 
 
+def registrar_contact_find(*, client: Client, registrar: Registrar) -> RegistrarContact | None:
+    return RegistrarContact.objects.filter(client=client, registrar=registrar).first()
+
+
+def _contact_store(
+    *, client: Client, registrar: Registrar, record: RegistrarContact | None, values: dict
+) -> tuple[RegistrarContact, bool]:
+    """Write the handle where `record` (read before the registry call) says it belongs; a row
+    made or removed meanwhile by another accept for the same client is found again."""
+    if record is None:
+        try:
+            with transaction.atomic():
+                return RegistrarContact.objects.create(
+                    client=client, registrar=registrar, **values
+                ), True
+        except IntegrityError:
+            pass
+    elif RegistrarContact.objects.filter(pk=record.pk).update(**values, updated_at=timezone.now()):
+        for name, value in values.items():
+            setattr(record, name, value)
+        return record, False
+    return RegistrarContact.objects.update_or_create(
+        client=client, registrar=registrar, defaults=values
+    )
+
+
 def registrar_contact_ensure(
     *,
     actor: Actor,
@@ -174,9 +204,10 @@ def registrar_contact_ensure(
     registrar: Registrar,
     session: RegistrarClient,
     contact: ContactData,
+    record: RegistrarContact | None,
 ) -> str:
-    """The client's contact handle at `registrar`: created once, updated when the data changed."""
-    record = RegistrarContact.objects.filter(client=client, registrar=registrar).first()
+    """The client's contact handle at `registrar`: created once, updated when the data changed.
+    `record` is the client's contact there as read just before (registrar_contact_find)."""
     fingerprint = contact.fingerprint()
     if record is not None and record.fingerprint == fingerprint:
         return record.handle
@@ -186,10 +217,11 @@ def registrar_contact_ensure(
         proposed_handle=_proposed_handle(client, registrar),
     )
     with transaction.atomic():
-        stored, created = RegistrarContact.objects.update_or_create(
+        stored, created = _contact_store(
             client=client,
             registrar=registrar,
-            defaults={"handle": handle, "fingerprint": fingerprint},
+            record=record,
+            values={"handle": handle, "fingerprint": fingerprint},
         )
         audit_record(
             actor=actor,
@@ -210,8 +242,8 @@ def _contact_step(
     contact: ContactData,
     steps: Checkpoints,
 ) -> str:
-    record = RegistrarContact.objects.filter(client=domain.client, registrar=registrar).first()
-    if record is None or record.fingerprint != contact.fingerprint():
+    record = registrar_contact_find(client=domain.client, registrar=registrar)
+    if (record is None or record.fingerprint != contact.fingerprint()) and steps.known("contact"):
         # The checkpoint holds for the contact data it was made from; changed data is sent again.
         steps.forget("contact")
     return steps.run(
@@ -222,6 +254,7 @@ def _contact_step(
             registrar=registrar,
             session=session,
             contact=contact,
+            record=record,
         ),
     )
 
@@ -364,8 +397,8 @@ def _register_remotely(
         _publish_zone_first(actor=actor, domain=domain)
     if not domain.auth_code:
         # Chosen and kept before the create, so a retried create sends the same one.
-        Domain.objects.filter(pk=domain.pk).update(auth_code=auth_code_new())
-        domain.refresh_from_db(fields=["auth_code"])
+        domain.auth_code = auth_code_new()
+        Domain.objects.filter(pk=domain.pk).update(auth_code=domain.auth_code)
     nameservers = list(settings.HOSTWERK_DNS_NAMESERVERS)
     with registrar_client(registrar, domain=domain) as session:
         handle = _contact_step(

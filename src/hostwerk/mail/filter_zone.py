@@ -38,7 +38,8 @@ def filter_hosts_for(mail_filter: MailFilter) -> list[FilterHost]:
 def filter_zone_for(actor: Actor, mail_filter: MailFilter) -> Zone:
     from hostwerk.provisioning.zones import zone_ensure
 
-    zone = Zone.objects.filter(name=mail_filter.domain).first()
+    # With its client: the publishes of the switch are audited with it.
+    zone = Zone.objects.select_related("client").filter(name=mail_filter.domain).first()
     if zone is not None:
         return zone
     if mail_filter.new_registration:
@@ -73,14 +74,17 @@ def zone_switch_to_filter(
         "records go in; the old MX stays until they are published"
     )
     # Step 1: the filter's address records, then its MX records, as one change of the zone.
-    names_with_address = set(
-        Record.objects.filter(
-            zone=zone,
-            name__in=[host.name for host in hosts if host.in_zone],
-            type__in=(RecordType.A, RecordType.AAAA, RecordType.CNAME),
-        ).values_list("name", flat=True)
-    )
-    present = {record.content for record in _apex_mx(zone)}
+    records = list(Record.objects.filter(zone=zone))
+    in_zone = {host.name for host in hosts if host.in_zone}
+    names_with_address = {
+        record.name
+        for record in records
+        if record.name in in_zone
+        and record.type in (RecordType.A, RecordType.AAAA, RecordType.CNAME)
+    }
+    present = {
+        record.content for record in records if record.name == "@" and record.type == RecordType.MX
+    }
     adds = [
         RecordRequest(name=host.name, type=host.address_type, content=host.address or "")
         for host in hosts

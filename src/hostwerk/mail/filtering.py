@@ -66,7 +66,9 @@ def is_new_registration(*, domain: str, order_item: Any = None) -> bool:
     return Domain.objects.filter(name=domain, status__in=DOMAIN_STATUSES_NOT_LIVE).exists()
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (the accept of its order item): a
+# refusal rolls that back too (the savepoint against a concurrent insert stays).
+@transaction.atomic(savepoint=False)
 def mail_filter_create(
     *,
     actor: Actor,
@@ -123,6 +125,68 @@ def mail_filter_create(
 # Confirming and switching ----------------------------------------------------------------------
 
 
+def _with_relations() -> Any:
+    # The filter's audit events name its client; the switch reads its provider.
+    return MailFilter.objects.select_related("client", "provider")
+
+
+def _mark_confirmed(
+    *,
+    actor: Actor,
+    mail_filter: MailFilter,
+    confirmation: str,
+    override_reason: str,
+    fresh: bool,
+) -> None:
+    """requested -> confirmed with its audit event, in the caller's transaction. `fresh`: the
+    caller made the filter in this transaction, so it need not be read back."""
+    now = timezone.now()
+    values = {
+        "status": MailFilterStatus.CONFIRMED,
+        "confirmed_at": now,
+        "confirmed_by": actor.staff_user,
+        "confirmation": (confirmation or _("Marked confirmed by %(who)s.") % {"who": actor.label})[
+            :300
+        ],
+    }
+    confirmed = MailFilter.objects.filter(
+        pk=mail_filter.pk, status=MailFilterStatus.REQUESTED, cancel_requested_at__isnull=True
+    ).update(**values)
+    if confirmed and fresh:
+        for name, value in values.items():
+            setattr(mail_filter, name, value)
+    else:
+        mail_filter.refresh_from_db(from_queryset=_with_relations())
+    if confirmed:
+        audit_record(
+            actor=actor,
+            action="mail_filter.confirm_override" if override_reason else "mail_filter.confirm",
+            obj=mail_filter,
+            client=mail_filter.client,
+            changes={"status": [MailFilterStatus.REQUESTED, MailFilterStatus.CONFIRMED]},
+            data={"confirmation": mail_filter.confirmation}
+            | (
+                {"reason": override_reason, "provider_said": mail_filter.provider_answer}
+                if override_reason
+                else {}
+            ),
+        )
+
+
+def mail_filter_confirm_created(
+    *, actor: Actor, mail_filter: MailFilter, confirmation: str
+) -> None:
+    """Confirm a filter made in the caller's transaction (a new registration: no confirmation
+    is awaited, R8), with its audit event; the caller runs `mail_filter_switch` after commit."""
+    _mark_confirmed(
+        actor=actor,
+        mail_filter=mail_filter,
+        confirmation=confirmation,
+        override_reason="",
+        fresh=True,
+    )
+
+
 def mail_filter_confirm(
     *, actor: Actor, mail_filter: MailFilter, confirmation: str = "", override_reason: str = ""
 ) -> MailFilter:
@@ -135,32 +199,13 @@ def mail_filter_confirm(
     cron retries it.
     """
     with transaction.atomic():
-        now = timezone.now()
-        confirmed = MailFilter.objects.filter(
-            pk=mail_filter.pk, status=MailFilterStatus.REQUESTED, cancel_requested_at__isnull=True
-        ).update(
-            status=MailFilterStatus.CONFIRMED,
-            confirmed_at=now,
-            confirmed_by=actor.staff_user,
-            confirmation=(confirmation or _("Marked confirmed by %(who)s.") % {"who": actor.label})[
-                :300
-            ],
+        _mark_confirmed(
+            actor=actor,
+            mail_filter=mail_filter,
+            confirmation=confirmation,
+            override_reason=override_reason,
+            fresh=False,
         )
-        mail_filter.refresh_from_db()
-        if confirmed:
-            audit_record(
-                actor=actor,
-                action="mail_filter.confirm_override" if override_reason else "mail_filter.confirm",
-                obj=mail_filter,
-                client=mail_filter.client,
-                changes={"status": [MailFilterStatus.REQUESTED, MailFilterStatus.CONFIRMED]},
-                data={"confirmation": mail_filter.confirmation}
-                | (
-                    {"reason": override_reason, "provider_said": mail_filter.provider_answer}
-                    if override_reason
-                    else {}
-                ),
-            )
     if mail_filter.status == MailFilterStatus.REMOVED or mail_filter.cancelling:
         raise MailFilterRefused(
             _("Mail filtering for %(domain)s was cancelled.")
@@ -288,8 +333,9 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
     if not _claim(mail_filter):
         mail_filter.refresh_from_db()
         return mail_filter
+    released = False
     try:
-        mail_filter.refresh_from_db()
+        mail_filter.refresh_from_db(from_queryset=_with_relations())
         if mail_filter.status != MailFilterStatus.CONFIRMED or mail_filter.cancelling:
             return mail_filter
         try:
@@ -305,17 +351,25 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
             _record_failure(actor=actor, mail_filter=mail_filter, step="switch", error=error)
             return mail_filter
         with transaction.atomic():
+            values = {
+                "status": MailFilterStatus.ACTIVE,
+                "activated_at": timezone.now(),
+                "last_error": "",
+                "last_error_at": None,
+                "last_remote_error": {},
+                "attempts": 0,
+                "working_since": None,  # the claim ends with it
+            }
             activated = MailFilter.objects.filter(
                 pk=mail_filter.pk, status=MailFilterStatus.CONFIRMED
-            ).update(
-                status=MailFilterStatus.ACTIVE,
-                activated_at=timezone.now(),
-                last_error="",
-                last_error_at=None,
-                last_remote_error={},
-                attempts=0,
-            )
-            mail_filter.refresh_from_db()
+            ).update(**values)
+            if activated:
+                # Read under the claim above; the switch set applied_mx and original_mx on it.
+                released = True
+                for name, value in values.items():
+                    setattr(mail_filter, name, value)
+            else:
+                mail_filter.refresh_from_db(from_queryset=_with_relations())
             if activated:
                 audit_record(
                     actor=actor,
@@ -327,7 +381,8 @@ def mail_filter_switch(*, actor: Actor, mail_filter: MailFilter) -> MailFilter:
                 )
         return mail_filter
     finally:
-        _release(mail_filter)
+        if not released:
+            _release(mail_filter)
 
 
 def _provider_said(mail_filter: MailFilter, present: bool | None, error: Exception | None) -> str:

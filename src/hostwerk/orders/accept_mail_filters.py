@@ -1,7 +1,8 @@
 """Accepting mail filtering items (R3, R8): request filtering at the provider, on by default.
 
 The request goes out first (the provider's API, or an e-mail in the final transaction); the
-filter and the accepted item are then written together. The MX records stay as they are until
+filter and the accepted item are then written together (for a new registration with the
+confirmation too). The MX records stay as they are until
 the provider confirms, except for a domain registered in the same order (or not active yet):
 no mail flows there, so the switch happens at once.
 """
@@ -26,8 +27,9 @@ from hostwerk.mail.filter_provider import (
 from hostwerk.mail.filtering import (
     MailFilterRefused,
     is_new_registration,
-    mail_filter_confirm,
+    mail_filter_confirm_created,
     mail_filter_create,
+    mail_filter_switch,
 )
 from hostwerk.mail.models import MailFilter, MailFilterStatus, ProviderMode, RequestChannel
 from hostwerk.mail.queries import provider_for_product
@@ -38,7 +40,7 @@ from hostwerk.orders.handlers import (
     PlanContext,
     item_mark_accepted,
 )
-from hostwerk.orders.models import ItemStatus
+from hostwerk.orders.models import ItemKind, ItemStatus
 
 
 def _domain(plan: ItemPlan) -> str:
@@ -53,6 +55,7 @@ class MailFilterHandler(ItemHandler):
         plan.request_filtering = True
         item = plan.item
         provider = provider_for_product(product=item.product)
+        plan.mail_filter_provider = provider
         if provider is None:
             plan.blocked = _(
                 "There is no active mail filtering provider for this product: add one under "
@@ -69,7 +72,12 @@ class MailFilterHandler(ItemHandler):
                 _("Requested by e-mail to %(provider)s (%(address)s).")
                 % {"provider": provider.name, "address": provider.request_email}
             )
-        if is_new_registration(domain=domain, order_item=item):
+        # The order's domain items are at hand: is_new_registration's look at them is not needed.
+        plan.new_registration = any(
+            other.kind == ItemKind.DOMAIN_REGISTER and other.domain == domain
+            for other in context.items
+        ) or is_new_registration(domain=domain)
+        if plan.new_registration:
             plan.notes.append(
                 _("New registration: no mail flows yet, so the MX records switch at once.")
             )
@@ -105,7 +113,8 @@ class MailFilterHandler(ItemHandler):
     def accept(self, plan: ItemPlan, actor: Actor) -> None:
         item = plan.item
         domain = _domain(plan)
-        provider = provider_for_product(product=item.product)
+        # As planned in this run: the plan showed staff this provider.
+        provider = plan.mail_filter_provider
         if provider is None:
             raise AcceptFailed(
                 _("There is no active mail filtering provider for this product: add one."),
@@ -130,7 +139,10 @@ class MailFilterHandler(ItemHandler):
                     % {"provider": provider.name},
                     link=provider_link(provider),
                 )
-        new_registration = is_new_registration(domain=domain, order_item=item)
+        # The plan asked just before; a domain registered in this order counts either way.
+        new_registration = plan.new_registration or is_new_registration(
+            domain=domain, order_item=item
+        )
         try:
             with transaction.atomic():
                 mail_filter = mail_filter_create(
@@ -153,14 +165,17 @@ class MailFilterHandler(ItemHandler):
                         "new_registration": new_registration,
                     },
                 )
+                if new_registration:
+                    mail_filter_confirm_created(
+                        actor=actor,
+                        mail_filter=mail_filter,
+                        confirmation=_(
+                            "New registration: no mail flows yet, so no confirmation is awaited."
+                        ),
+                    )
         except MailFilterRefused as refused:
             raise AcceptFailed(refused.message, link=reverse("staff:mail_overview")) from refused
         if new_registration:
-            # The filter is requested and the item accepted; a failing switch is retried by cron.
-            mail_filter_confirm(
-                actor=actor,
-                mail_filter=mail_filter,
-                confirmation=_(
-                    "New registration: no mail flows yet, so no confirmation is awaited."
-                ),
-            )
+            # The filter is requested, confirmed and the item accepted; a failing switch is
+            # retried by cron.
+            mail_filter_switch(actor=actor, mail_filter=mail_filter)

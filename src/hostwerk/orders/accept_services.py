@@ -101,7 +101,10 @@ class ServiceHandler(ItemHandler):
             return
         if plan.automatic:
             proposal = server_proposal(
-                client=item.order.client, product=product, extra_load=context.planned_load
+                client=item.order.client,
+                product=product,
+                extra_load=context.planned_load,
+                servers=plan.server_choices if product.server_group is not None else None,
             )
             plan.server, plan.server_reason, plan.server_skipped = (
                 proposal.server,
@@ -186,7 +189,11 @@ class ServiceHandler(ItemHandler):
                 # Due from the start of the period the order invoice charges; moved to its end
                 # when that invoice is paid (now or later).
                 order_lines_attach(actor=actor, service=service, order_item_id=item.pk)
-            service.refresh_from_db()
+            # With what the audit event, the zone and the e-mail name (order_lines_attach may
+            # have moved the due date).
+            service.refresh_from_db(
+                from_queryset=Service.objects.select_related("server", "client", "product")
+            )
             item_mark_accepted(
                 actor=actor,
                 item=item,

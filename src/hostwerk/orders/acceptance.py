@@ -62,7 +62,9 @@ def handler_for(kind: str) -> ItemHandler:
 
 def _open_items(order: Order) -> list[OrderItem]:
     return list(
-        order.items.select_related("product", "product__server_group", "order__client")
+        order.items.select_related(
+            "product", "product__server_group__default_server", "order__client"
+        )
         .exclude(status=ItemStatus.CANCELLED)
         .order_by("position", "id")
     )
@@ -72,10 +74,11 @@ def order_plan(
     *, order: Order, overrides: dict[int, dict[str, Any]] | None = None
 ) -> list[ItemPlan]:
     """The acceptance plan: R3 defaults, then the item's saved edits, then `overrides`."""
-    context = PlanContext()
+    items = _open_items(order)
+    context = PlanContext(items=items)
     plans = []
     errors: dict[int, dict[str, str]] = {}
-    for item in _open_items(order):
+    for item in items:
         plan = ItemPlan(item=item)
         handler = handler_for(item.kind)
         handler.default_plan(plan, context)
@@ -138,19 +141,21 @@ class AcceptOutcome:
     busy: list[OrderItem] = field(default_factory=list)  # being accepted by another run
 
 
-@transaction.atomic
 def order_plan_save(
     *, actor: Actor, order: Order, overrides: dict[int, dict[str, Any]]
 ) -> list[ItemPlan]:
     """Validate staff's plan edits and keep them on the items, so a retry uses the same plan."""
-    plans = order_plan(order=order, overrides=overrides)
-    for plan in plans:
-        edits = overrides.get(plan.item.pk)
-        if edits and plan.item.status != ItemStatus.ACCEPTED:
-            merged = {**(plan.item.plan or {}), **edits}
-            OrderItem.objects.filter(pk=plan.item.pk).update(plan=merged)
-            plan.item.plan = merged
-    return plans
+    if not overrides:
+        return order_plan(order=order)  # nothing to keep: no transaction needed to read
+    with transaction.atomic():
+        plans = order_plan(order=order, overrides=overrides)
+        for plan in plans:
+            edits = overrides.get(plan.item.pk)
+            if edits and plan.item.status != ItemStatus.ACCEPTED:
+                merged = {**(plan.item.plan or {}), **edits}
+                OrderItem.objects.filter(pk=plan.item.pk).update(plan=merged)
+                plan.item.plan = merged
+        return plans
 
 
 def order_accept(
@@ -198,9 +203,11 @@ def order_accept(
         worked = True
     if worked:
         # Once, not after every item: until the last item is done the order stays pending, and
-        # a run that stops half-way leaves it pending either way.
+        # a run that stops half-way leaves it pending either way. It reads the order under its
+        # lock and sets its status, the one field of the order that accepting changes.
         order_refresh(actor=Actor.system(), order=order)
-    order.refresh_from_db()
+    else:
+        order.refresh_from_db()
     outcome.items = list(order.items.order_by("position", "id"))
     return outcome
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hostwerk.accounts.models import ClientArea
-from hostwerk.accounts.queries import client_area_reachable
+from hostwerk.accounts.queries import client_area_reachable, client_areas_reachable
 from hostwerk.billing.actions import invoice_send_email
 from hostwerk.billing.models import InvoiceStatus
 from hostwerk.clients.models import Client, ClientStatus, InvoicePaymentMethod
@@ -196,8 +196,9 @@ def order_ready_email(*, order: Order) -> None:
         .select_related("product")
         .order_by("position", "id")
     )
-    may_billing = client_area_reachable(client=client, area=ClientArea.BILLING)
-    may_technical = client_area_reachable(client=client, area=ClientArea.TECHNICAL)
+    reachable = client_areas_reachable(client=client)
+    may_billing = ClientArea.BILLING in reachable
+    may_technical = ClientArea.TECHNICAL in reachable
     email_queue(
         template="order_ready",
         to=client.email,

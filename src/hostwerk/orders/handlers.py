@@ -56,6 +56,8 @@ class ItemPlan:
     registrar_choices: list[Any] = field(default_factory=list)
     register: bool = False
     request_filtering: bool = False
+    mail_filter_provider: Any = None  # mail.MailFilterProvider, read once for plan and accept
+    new_registration: bool = False  # the domain is registered in the same order (R8)
     blocked: str = ""  # why the item cannot be accepted as planned
     notes: list[str] = field(default_factory=list)
 
@@ -79,9 +81,11 @@ class ItemPlan:
 
 @dataclass
 class PlanContext:
-    """What the plans of one order share: servers already planned for earlier items."""
+    """What the plans of one order share: servers already planned for earlier items, and the
+    order's items that are not cancelled."""
 
     planned_load: Counter = field(default_factory=Counter)
+    items: list[OrderItem] = field(default_factory=list)
 
 
 class ItemHandler:

@@ -32,6 +32,10 @@ class Checkpoints:
         step = self._steps.get(name)
         return step is not None and step.status == StepStatus.DONE
 
+    def known(self, name: str) -> bool:
+        """Has step `name` a row (done or failed), as read at the start?"""
+        return name in self._steps
+
     def reference(self, name: str) -> str:
         step = self._steps.get(name)
         return step.remote_reference if step is not None else ""

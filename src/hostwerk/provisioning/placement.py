@@ -43,19 +43,25 @@ def _unusable(server: Server, load: dict[int, int]) -> str | None:
 
 
 def server_proposal(
-    *, client: Client, product: Product, extra_load: Counter | None = None
+    *,
+    client: Client,
+    product: Product,
+    extra_load: Counter | None = None,
+    servers: list[Server] | None = None,
 ) -> ServerProposal:
     """Propose a server for `product` for `client`.
 
     The server that holds most of the client's live services in the product's group (ties: the
     one with the oldest service) keeps the client together; a new client gets the group's
     default server. Full or inactive servers are skipped with the reason. `extra_load` counts
-    services planned in the same order but not created yet.
+    services planned in the same order but not created yet; `servers` are the group's servers
+    when the caller read them already.
     """
     group = product.server_group
     if group is None:
         return ServerProposal(None, _("The product has no server group; choose a server."))
-    servers = list(group.servers.all())
+    if servers is None:
+        servers = list(group.servers.all())
     load = _load(servers)
     for server_id, planned in (extra_load or Counter()).items():
         load[server_id] = load.get(server_id, 0) + planned

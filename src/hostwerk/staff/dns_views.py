@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hostwerk.accounts.request import StaffRequest
 from hostwerk.core.errors import HostwerkError
 from hostwerk.core.pages import paginate
-from hostwerk.dns import actions, editor, queries
+from hostwerk.dns import actions, editor, queries, template_actions
 from hostwerk.dns.bindfile import zone_file
 from hostwerk.dns.forms import (
     RecordForm,
@@ -280,7 +280,9 @@ def zone_template_record_create(request: StaffRequest) -> HttpResponse:
     form = RecordForm(request.POST)
     if form.is_valid():
         try:
-            actions.template_record_create(actor=request.actor, template=template, **form.values())
+            template_actions.template_record_create(
+                actor=request.actor, template=template, **form.values()
+            )
         except RecordInvalid as invalid:
             form.add_record_errors(invalid)
         else:
@@ -308,7 +310,7 @@ def zone_template_record_edit(request: StaffRequest, template_record_id: int) ->
     form = RecordForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            actions.template_record_update(actor=request.actor, row=row, **form.values())
+            template_actions.template_record_update(actor=request.actor, row=row, **form.values())
         except RecordInvalid as invalid:
             form.add_record_errors(invalid)
         else:
@@ -324,7 +326,7 @@ def zone_template_record_delete(request: StaffRequest, template_record_id: int) 
     row = _template_row(template_record_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    actions.template_record_delete(actor=request.actor, row=row)
+    template_actions.template_record_delete(actor=request.actor, row=row)
     if not request.htmx:
         messages.success(request, _("Template record deleted."))
         return redirect("staff:zone_template")
