@@ -187,3 +187,50 @@ def test_client_edits_a_record_of_its_own_zone(page, screenshots, dns_world, pow
 
     other = Zone.objects.get(name="xn--bcherstube-9db.de")
     assert page.goto(page.base_url + f"/dns/{other.pk}/").status == 404
+
+
+def test_staff_page_filter_and_edit_a_record_of_a_big_zone(page, screenshots, dns_world):
+    zone = Zone.objects.get(name="hostwerk-status.nl")
+    Record.objects.bulk_create(
+        Record(zone=zone, name=f"h{number:03d}", type="A", ttl=3600, content="192.0.2.1")
+        for number in range(246)
+    )  # 250 records with the template's four
+    staff = StaffUserFactory(email="sanne@provider.test", name="Sanne", language="en")
+    log_in(page, "/staff/login/", staff.email, PASSWORD)
+    page.goto(page.base_url + f"/staff/dns/{zone.pk}/")
+    rows = page.locator("#records-table tbody tr")
+    assert rows.count() == 100
+    assert "Records 1\u2013100 of 250" in page.inner_text("#records-table nav")
+    screenshots.save(page, "dns-zone-big-staff-en")
+
+    h150 = zone.records.get(name="h150")
+    page.click("#records-table nav a:text-is('2')")
+    page.wait_for_selector(f"#record-{h150.pk}")
+    assert page.url.endswith(f"/staff/dns/{zone.pk}/?page=2")
+
+    # The filter narrows the table as one types; the input keeps focus and what was typed.
+    page.fill("#record-filter-q", "h15")
+    page.wait_for_function("document.querySelectorAll('#records-table tbody tr').length === 10")
+    assert "q=h15" in page.url
+    assert page.input_value("#record-filter-q") == "h15"
+
+    h152 = zone.records.get(name="h152")
+    page.click(f"#record-{h152.pk} a[title=Edit]")
+    page.wait_for_selector(f"input[name='record-{h152.pk}-content']")
+    page.fill(f"input[name='record-{h152.pk}-content']", "192.0.2.152")
+    page.click(f"#record-{h152.pk} button[type=submit]")
+    page.wait_for_selector(f"#record-{h152.pk}.hw-saved code:has-text('192.0.2.152')")
+    assert rows.count() == 10
+    assert page.input_value("#record-filter-q") == "h15"
+    screenshots.save(page, "dns-zone-big-filtered-staff-en")
+
+    # An added record that the filter does not find: shown on its page of the whole zone.
+    page.fill("#add-record input[name=name]", "zz-last")
+    page.fill("#add-record input[name=content]", "192.0.2.200")
+    page.click("#add-record button[type=submit]")
+    page.wait_for_selector("#zone-records tr.hw-saved:has-text('zz-last')")
+    assert page.locator("#zone-records tr.hw-saved").count() == 1
+    assert page.input_value("#record-filter-q") == ""
+    assert "Records 201\u2013251 of 251" in page.inner_text("#records-table nav")
+    page.reload()
+    assert "Records 201\u2013251 of 251" in page.inner_text("#records-table nav")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -277,6 +279,157 @@ def test_zone_page_query_count_is_constant(
         record_create(
             actor=staff_actor, zone=zone, name=f"h{number}", type="A", content="192.0.2.1"
         )
-    with django_assert_num_queries(6):  # session, user, zone, records, history, servers
+    with django_assert_num_queries(7):  # session, user, zone, count, records, history, servers
         response = staff_web.get(reverse("staff:zone_detail", args=[zone.pk]))
+    assert response.status_code == 200
+
+
+# A big zone: its records a hundred a page, a filter, and the editor landing on the right page.
+
+
+def _fill(zone, count: int) -> list[Record]:
+    """`count` A records h000, h001, ... (sorted between the apex records and mn-mx1)."""
+    return Record.objects.bulk_create(
+        Record(zone=zone, name=f"h{number:03d}", type="A", ttl=3600, content="192.0.2.1")
+        for number in range(count)
+    )
+
+
+def _rows(html: str) -> list[str]:
+    """The record ids of the table rows, in order."""
+    return re.findall(r'<tr (?:class="[^"]*" )?id="record-(\d+)"', html)
+
+
+def test_a_big_zone_shows_its_records_a_hundred_a_page(staff_web, zone):
+    _fill(zone, 246)  # 250 with the template's four
+    url = reverse("staff:zone_detail", args=[zone.pk])
+    first = staff_web.get(url).content.decode()
+    assert len(_rows(first)) == 100
+    assert "Records 1\u2013100 of 250" in first
+    assert f'href="{url}?page=2"' in first
+    assert f'href="{url}?page=3"' in first
+    last = staff_web.get(url, {"page": 3}).content.decode()
+    names = [record.name for record in zone.records.filter(pk__in=_rows(last))]
+    assert len(names) == 50
+    assert {"mn-mx1", "www", "h245"} <= set(names) and "h197" not in names
+    assert len(_rows(staff_web.get(url, {"page": 99}).content.decode())) == 50
+
+
+def test_the_filter_finds_records_by_name_content_and_type_and_the_page_links_keep_it(
+    staff_web, zone
+):
+    _fill(zone, 246)
+    url = reverse("staff:zone_detail", args=[zone.pk])
+    html = staff_web.get(url, {"q": "H", "type": "A"}).content.decode()
+    assert len(_rows(html)) == 100  # h000 ... h245
+    assert "1\u2013100 of 246 matching records (the zone has 250)" in html
+    assert f'href="{url}?q=H&amp;type=A&amp;page=3"' in html
+    assert 'value="H"' in html
+    assert '<option value="A" selected>' in html
+
+    # Paging and filtering by htmx get the table only; the filter and add form stay as typed.
+    table = staff_web.get(
+        url, {"q": "h", "type": "A", "page": 3}, headers={**HTMX, "HX-Target": "records-table"}
+    ).content.decode()
+    assert table.lstrip().startswith('<div id="records-table">')
+    assert len(_rows(table)) == 46
+    assert 'name="listing" value="q=h&amp;type=A&amp;page=3"' in table
+    assert "?q=h&amp;type=A&amp;page=3" in table  # the edit and delete links keep the listing
+
+    mx = staff_web.get(url, {"type": "MX"}).content.decode()
+    assert _rows(mx) == [str(zone.records.get(type="MX").pk)]
+    by_content = staff_web.get(url, {"q": "mn-mx1.example"}).content.decode()
+    assert _rows(by_content) == [str(zone.records.get(type="MX").pk)]
+    mail_host = staff_web.get(url, {"q": "MN-MX1.example.nl"}).content.decode()
+    assert len(_rows(mail_host)) == 2  # the mail host's A and the MX pointing at it
+    full_name = staff_web.get(url, {"q": "www.example.nl."}).content.decode()
+    assert _rows(full_name) == [str(zone.records.get(name="www").pk)]
+    apex = staff_web.get(url, {"q": "example.nl"}).content.decode()
+    assert len(_rows(apex)) == 2
+    assert {zone.records.get(pk=pk).name for pk in _rows(apex)} == {"@"}  # its A and MX
+    none = staff_web.get(url, {"q": "nothing-like-this"}).content.decode()
+    assert "No record matches this filter." in none
+    assert staff_web.get(url, {"type": "BOGUS", "q": "www"}).status_code == 200
+
+
+def test_a_record_on_page_two_is_edited_and_the_editor_stays_on_its_page(staff_web, zone):
+    record = _fill(zone, 246)[150]  # h150: row 153, page 2
+    url = reverse("staff:zone_record_edit", args=[zone.pk, record.pk])
+    form = staff_web.get(url, headers=HTMX).content.decode()  # without ?page: found anyway
+    assert f'name="record-{record.pk}-content"' in form
+    assert "Records 101\u2013200 of 250" in form
+    prefix = f"record-{record.pk}"
+    values = {f"{prefix}-name": "h150", f"{prefix}-type": "A", f"{prefix}-content": "192.0.2.150"}
+    saved = staff_web.post(f"{url}?page=2", values, headers=HTMX).content.decode()
+    assert f'<tr id="record-{record.pk}" class="hw-saved">' in saved
+    assert "Records 101\u2013200 of 250" in saved
+    record.refresh_from_db()
+    assert record.content == "192.0.2.150"
+
+    # Renamed to the end of the zone: the answer shows the page it moved to.
+    values[f"{prefix}-name"] = "zz"
+    response = staff_web.post(f"{url}?page=2", values)
+    detail = reverse("staff:zone_detail", args=[zone.pk])
+    assert response.url == f"{detail}?page=3#record-{record.pk}"
+
+
+def test_an_added_record_is_shown_on_its_page_and_a_deleted_one_keeps_the_page(staff_web, zone):
+    _fill(zone, 246)
+    create = reverse("staff:zone_record_create", args=[zone.pk])
+    values = {"name": "h150a", "type": "A", "content": "192.0.2.9", "listing": "page=3"}
+    response = staff_web.post(create, values, headers=HTMX)
+    html = response.content.decode()
+    added = zone.records.get(name="h150a")
+    assert response["HX-Replace-Url"] == reverse("staff:zone_detail", args=[zone.pk]) + "?page=2"
+    assert f'<tr id="record-{added.pk}" class="hw-saved">' in html
+    assert "Records 101\u2013200 of 251" in html
+
+    # A filter that does not find the new record gives way to the whole zone.
+    values = {"name": "zz", "type": "TXT", "content": "hello", "listing": "q=h1&page=2"}
+    response = staff_web.post(create, values)
+    added = zone.records.get(name="zz")
+    detail = reverse("staff:zone_detail", args=[zone.pk])
+    assert response.url == f"{detail}?page=3#record-{added.pk}"
+    values = {"name": "h1zz", "type": "TXT", "content": "hello", "listing": "q=h1&page=2"}
+    response = staff_web.post(create, values)
+    added = zone.records.get(name="h1zz")
+    assert response.url == f"{detail}?q=h1&page=2#record-{added.pk}"
+
+    doomed = zone.records.get(name="h120")
+    delete = reverse("staff:zone_record_delete", args=[zone.pk, doomed.pk])
+    html = staff_web.post(f"{delete}?page=2", headers=HTMX).content.decode()
+    assert "Records 101\u2013200 of 252" in html
+    assert not Record.objects.filter(pk=doomed.pk).exists()
+    response = staff_web.post(
+        reverse("staff:zone_record_delete", args=[zone.pk, zone.records.get(name="h121").pk])
+        + "?q=h1&page=2"
+    )
+    assert response.url == f"{detail}?q=h1&page=2"
+
+
+def test_cancelling_an_edit_on_page_two_returns_to_page_two(staff_web, zone):
+    _fill(zone, 246)
+    html = staff_web.get(
+        reverse("staff:zone_records", args=[zone.pk]), {"page": 2}, headers=HTMX
+    ).content.decode()
+    assert "Records 101\u2013200 of 250" in html
+    response = staff_web.get(reverse("staff:zone_records", args=[zone.pk]), {"page": 2})
+    assert response.url == reverse("staff:zone_detail", args=[zone.pk]) + "?page=2"
+
+
+@pytest.mark.parametrize("records", [5, 500])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        ({}, 7),  # session, user, zone, count, records, history, servers
+        ({"page": 2}, 7),
+        ({"q": "h", "type": "A"}, 8),  # and the zone's total beside the matches
+    ],
+)
+def test_big_zone_page_query_count_is_constant(
+    staff_web, zone, records, params, queries, django_assert_num_queries
+):
+    _fill(zone, records)
+    with django_assert_num_queries(queries):
+        response = staff_web.get(reverse("staff:zone_detail", args=[zone.pk]), params)
     assert response.status_code == 200

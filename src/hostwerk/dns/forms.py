@@ -67,6 +67,15 @@ class RecordForm(forms.Form):
             self.add_error(field if field in self.fields else None, message)
 
 
+class RecordFilterForm(forms.Form):
+    """The filter above a zone's records: part of a name or content, and a type."""
+
+    q = forms.CharField(required=False, max_length=253, label=_("Find a record"))
+    type = forms.ChoiceField(
+        required=False, choices=[("", _("Every type")), *RecordType.choices], label=_("Type")
+    )
+
+
 class ZoneSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=253, label=_("Search"))
     status = forms.ChoiceField(

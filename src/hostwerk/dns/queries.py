@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import idna
 from django.apps import apps
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from hostwerk.clients.models import Client
 from hostwerk.clients.queries import clients_named
 from hostwerk.core.counts import related_count
-from hostwerk.core.domain_names import DomainNameError
+from hostwerk.core.domain_names import DomainNameError, name_to_unicode
 from hostwerk.core.text_search import any_of, contains
 from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneTemplate
 from hostwerk.dns.validation import zone_name_clean
@@ -82,6 +83,41 @@ def zone_records(*, zone: Zone) -> QuerySet[Record]:
         )
         .order_by("apex_first", "name", "type", "priority", "content", "id")
     )
+
+
+def zone_records_matching(*, zone: Zone, query: str = "", type: str = "") -> QuerySet[Record]:
+    """The zone's records (in zone file order) whose name or content holds `query`, of `type`.
+
+    A name may be typed as the editor shows it: in Unicode, or in full with the zone's name
+    ("www.example.nl"), and "@" or the zone's own name finds the apex records."""
+    records = zone_records(zone=zone)
+    if type:
+        records = records.filter(type=type)
+    text = query.strip()
+    if text:
+        conditions = Q(contains("name", text)) | Q(contains("content", text))
+        name = _relative_name(zone=zone, text=text)
+        if name == "@":
+            conditions |= Q(name="@")
+        elif name:
+            conditions |= Q(contains("name", name))
+        records = records.filter(conditions)
+    return records
+
+
+def _relative_name(*, zone: Zone, text: str) -> str:
+    """ "www.Example.nl." -> "www", "bücher" -> "xn--bcher-kva", "example.nl" -> "@"; "" when the
+    text is no name."""
+    name = text.rstrip(".").lower()
+    for suffix in {zone.name, name_to_unicode(zone.name)}:
+        if name == suffix:
+            return "@"
+        if name.endswith("." + suffix):
+            name = name[: -len(suffix) - 1]
+    try:
+        return idna.encode(name, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return ""
 
 
 def zone_record_get(*, zone: Zone, record_id: int) -> Record:

@@ -30,7 +30,7 @@ def _zone_page(
     context = {
         "nav": "dns",
         "zone": zone,
-        **editor.editor_context(_editor(zone)),
+        **editor.editor_context(_editor(zone), request),
         **extra,
     }
     return render(request, "portal/dns/zone_detail.html", context, status=status)
@@ -50,7 +50,7 @@ def _zone(request: ClientRequest, zone_id: int) -> Zone:
 
 @client_required
 def zone_detail(request: ClientRequest, zone_id: int) -> HttpResponse:
-    return _zone_page(request, _zone(request, zone_id), {})
+    return editor.zone_page(request, _editor(_zone(request, zone_id)))
 
 
 @client_required

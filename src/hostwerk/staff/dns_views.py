@@ -95,7 +95,7 @@ def _zone_page(
             initial={"client_number": zone.client.number if zone.client else None}
         ),
         "recent": history_entries(queries.zone_history(zone=zone)[:RECENT_CHANGES]),
-        **editor.editor_context(_editor(zone)),
+        **editor.editor_context(_editor(zone), request),
         **extra,
     }
     return render(request, "staff/dns/zone_detail.html", context, status=status)
@@ -111,7 +111,7 @@ def _editor(zone: Zone) -> editor.Editor:
 
 @staff_required
 def zone_detail(request: StaffRequest, zone_id: int) -> HttpResponse:
-    return _zone_page(request, queries.zone_get(zone_id=zone_id), {})
+    return editor.zone_page(request, _editor(queries.zone_get(zone_id=zone_id)))
 
 
 @staff_required
