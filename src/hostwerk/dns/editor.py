@@ -20,6 +20,7 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -140,7 +141,8 @@ def editor_context(
     return {
         "zone": editor.zone,
         "area": editor.area,
-        "records": _with_urls(editor, list(page.object_list), params),
+        "records": _rows(editor, list(page.object_list), params),
+        "csrf_input": csrf_input(request),  # one hidden field for the forms of every row
         "page_obj": page,
         "page_links": _page_links(editor, listing, page),
         "listing": listing,
@@ -171,17 +173,22 @@ def _page_links(editor: Editor, listing: Listing, page: Page) -> list[tuple[int 
 _SENTINEL = 987654321  # stands for the record id in the reversed URL
 
 
-def _with_urls(editor: Editor, records: list[Record], params: str) -> list[Record]:
-    """Give each record its edit and delete URLs (carrying the listing, so the answer shows the
-    same page), reversing each URL once rather than per record."""
+def _rows(editor: Editor, records: list[Record], params: str) -> list[Record]:
+    """Give each record what its table row shows, worked out here once rather than by template
+    tags per row: its edit and delete URLs (carrying the listing, so the answer shows the same
+    page; each URL reversed once, not per record), its name in Unicode, the delete question."""
     query = f"?{params}" if params else ""
     for name, attribute in (("zone_record_edit", "edit_url"), ("zone_record_delete", "delete_url")):
         url = reverse(f"{editor.area}:{name}", args=[editor.zone.pk, _SENTINEL])
         before, after = url.split(str(_SENTINEL))
         for record in records:
             setattr(record, attribute, f"{before}{record.pk}{after}{query}")
+    question = _("Delete the %(type)s record %(name)s?")
     for record in records:
         record.shown_name = name_to_unicode(record.name)
+        record.label = f"{record.name} {record.type}"
+        record.type_class = record.type.lower()
+        record.delete_question = question % {"type": record.type, "name": record.name}
     return records
 
 
