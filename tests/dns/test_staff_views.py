@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from hostwerk.dns.actions import record_create
+from hostwerk.dns.actions import RecordRequest, record_create, records_create
 from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneChangeAction, ZoneTemplateRecord
 from hostwerk.provisioning.zones import zone_create, zone_follow_hosting
 from tests.dns.factories import RecordFactory, ZoneFactory
@@ -86,6 +86,20 @@ def test_zone_page_shows_records_status_and_history(staff_web, zone):
     assert "follows the hosting" in html
     assert "ns1.hostwerk.test." in html
     assert "zone created" in html
+
+
+def test_recent_changes_show_three_lines_of_a_big_change(staff_web, staff_actor, zone):
+    records_create(
+        actor=staff_actor,
+        zone=zone,
+        records=[
+            RecordRequest(name=f"h{number}", type="A", content="192.0.2.1") for number in range(40)
+        ],
+    )
+    html = staff_web.get(reverse("staff:zone_detail", args=[zone.pk])).content.decode()
+    assert "40 lines in all" in html
+    assert "h0 3600 A 192.0.2.1" in html
+    assert "h12 3600 A 192.0.2.1" not in html  # the fourth line on, on the history page only
 
 
 def test_add_a_record_inline(staff_web, zone):
