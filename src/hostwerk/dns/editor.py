@@ -185,10 +185,14 @@ def _rows(editor: Editor, records: list[Record], params: str) -> list[Record]:
             setattr(record, attribute, f"{before}{record.pk}{after}{query}")
     question = _("Delete the %(type)s record %(name)s?")
     for record in records:
-        record.shown_name = name_to_unicode(record.name)
-        record.label = f"{record.name} {record.type}"
-        record.type_class = record.type.lower()
-        record.delete_question = question % {"type": record.type, "name": record.name}
+        shown = {
+            "shown_name": name_to_unicode(record.name),
+            "label": f"{record.name} {record.type}",
+            "type_class": record.type.lower(),
+            "delete_question": question % {"type": record.type, "name": record.name},
+        }
+        for attribute, value in shown.items():
+            setattr(record, attribute, value)
     return records
 
 
