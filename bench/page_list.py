@@ -77,6 +77,8 @@ def pages(clients: int) -> list[tuple[str, str, str]]:
         ("staff zones search", "staff", f"/staff/dns/?q={zone.name}"),
         ("staff zone detail", "staff", f"/staff/dns/{zone.pk}/"),
         ("staff zone detail 500 records", "staff", f"/staff/dns/{heavy_zone.pk}/"),
+        ("staff zone 500 records page 5", "staff", f"/staff/dns/{heavy_zone.pk}/?page=5"),
+        ("staff zone 500 records filter", "staff", f"/staff/dns/{heavy_zone.pk}/?q=host1&type=A"),
         ("staff zone history", "staff", f"/staff/dns/{zone.pk}/history/"),
         ("staff mail filters", "staff", "/staff/mail/"),
         ("staff mailboxes", "staff", "/staff/mail/mailboxes/"),
