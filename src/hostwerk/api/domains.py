@@ -95,6 +95,7 @@ def list_domains(
         status=status or "",
         expiring=expiring,
         client=None if request.user.is_staff else request.client,
+        with_list_columns=False,
     )
 
 

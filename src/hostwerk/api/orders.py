@@ -243,7 +243,7 @@ def list_orders(
     ] = None,
 ):
     """Orders, newest first. A client token sees its own client's only."""
-    orders = order_search(status=status or "", channel=channel or "")
+    orders = order_search(status=status or "", channel=channel or "", with_list_columns=False)
     if request.user.is_staff:
         if client_id:
             orders = orders.filter(client_id=client_id)

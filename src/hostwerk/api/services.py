@@ -131,7 +131,7 @@ def list_services(
     q: SearchQuery = "",
 ):
     """Services matching `q` (domain, login). A client token sees its own client's only."""
-    services = service_search(query=q, status=status or "")
+    services = service_search(query=q, status=status or "", with_list_columns=False)
     return services if request.user.is_staff else services.filter(client=request.client)
 
 

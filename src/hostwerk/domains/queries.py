@@ -26,8 +26,13 @@ def domain_search(
     expiring: bool = False,
     registrar_id: int | None = None,
     client: Client | None = None,
+    with_list_columns: bool = True,
 ) -> QuerySet[Domain]:
-    domains = Domain.objects.select_related("client", "registrar", "tld")
+    """Domains matching, by name, with their registrar and TLD. `with_list_columns`: with the
+    client too, as the staff list shows it; the API lists give its id only."""
+    domains = Domain.objects.select_related("registrar", "tld")
+    if with_list_columns:
+        domains = domains.select_related("client")
     if client is not None:
         domains = domains.filter(client=client)
     text = query.strip()

@@ -14,9 +14,17 @@ from hostwerk.provisioning.models import Service
 
 
 def service_search(
-    *, query: str = "", status: str = "", server_id: int | None = None
+    *,
+    query: str = "",
+    status: str = "",
+    server_id: int | None = None,
+    with_list_columns: bool = True,
 ) -> QuerySet[Service]:
-    services = Service.objects.select_related("client", "product", "server")
+    """Services matching, newest first. `with_list_columns`: with the client, product and server
+    the staff list shows; the API lists give their ids only."""
+    services = Service.objects.all()
+    if with_list_columns:
+        services = services.select_related("client", "product", "server")
     if query:
         services = services.filter(
             any_of(
