@@ -99,6 +99,7 @@ def build(
         name_nl="Hosting",
         type=ProductType.HOSTING,
         module=ProvisioningModule.NONE,
+        default_billing_cycle="monthly",
     )
     registrar = Registrar.objects.create(
         name="Bench registry", adapter="epp", host="127.0.0.1", username="bench", password="x"

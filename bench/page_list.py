@@ -115,6 +115,10 @@ def pages(clients: int) -> list[tuple[str, str, str]]:
         ("api mailboxes", "api", "/api/v1/mailboxes"),
         ("api mail filters", "api", "/api/v1/mail-filters"),
         ("api servers", "api", "/api/v1/servers"),
+        ("api products", "api", "/api/v1/products"),
+        ("api tlds", "api", "/api/v1/tlds"),
+        ("api client users", "api", f"/api/v1/clients/{client.pk}/users"),
+        ("api invoice payments", "api", f"/api/v1/invoices/{invoice.pk}/payments"),
     ]
 
 

@@ -112,6 +112,10 @@ EXPECTED_QUERIES: dict[str, int] = {
     "api mailboxes": 3,
     "api mail filters": 3,
     "api servers": 3,
+    "api products": 4,
+    "api tlds": 4,
+    "api client users": 4,
+    "api invoice payments": 4,
 }
 
 

@@ -52,6 +52,7 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="credit_notes",
         verbose_name=_("credited invoice"),
+        db_index=False,  # the partial index invoice_credit_notes: almost every row is NULL
     )
     credit_reason = models.TextField(_("reason for the credit note"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -123,6 +124,13 @@ class Invoice(models.Model):
             models.Index(fields=["status", "-year", "-sequence"], name="invoice_status_number"),
             models.Index(fields=["client", "-year", "-sequence"], name="invoice_client_number"),
             models.Index(fields=["issued_on"], name="invoice_issued_on"),
+            # Only credit notes: a full index holds one NULL per invoice, and SQLite's statistics
+            # then take it for useless and read every invoice to find an invoice's notes.
+            models.Index(
+                fields=["credited_invoice"],
+                name="invoice_credit_notes",
+                condition=Q(credited_invoice__isnull=False),
+            ),
             # Overdue reminders look for unpaid invoices past their due date.
             models.Index(fields=["status", "due_on"], name="invoice_status_due"),
             models.Index(fields=["-year", "-sequence"], name="invoice_newest"),  # the list order
