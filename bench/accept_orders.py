@@ -70,11 +70,13 @@ django_in_database()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from hostwerk.catalog.models import Product, ProductPrice, Tld, TldPrice  # noqa: E402
 from hostwerk.clients.models import Client  # noqa: E402
 from hostwerk.core.audit import Actor  # noqa: E402
+from hostwerk.core.models import WorkerBeat  # noqa: E402
 from hostwerk.domains.models import Registrar  # noqa: E402
 from hostwerk.integrations.epp import ContactSpec, EppClient  # noqa: E402
 from hostwerk.integrations.plesk import CustomerSpec, PleskClient, WebspaceSpec  # noqa: E402
@@ -241,17 +243,27 @@ def run_workers(orders: list[Order], workers: int) -> float:
     }
     command = [sys.executable, "-m", "hostwerk.cli", "worker", "--interval", "0.05"]
     log = (scratch / f"workers-{workers}.log").open("a")  # django_tasks logs every job at INFO
+    worker_ids = [f"bench-{RUN}-{workers}-{n}" for n in range(workers)]
+    launched = timezone.now()
     processes = [
         subprocess.Popen(
-            [*command, "--worker-id", f"bench-{RUN}-{workers}-{n}"],
+            [*command, "--worker-id", worker_id],
             env=environment,
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
-        for n in range(workers)
+        for worker_id in worker_ids
     ]
     try:
-        time.sleep(3)  # let the processes start (Django set-up) before the clock starts
+        # The clock starts when every worker has started (Django set-up) and beaten once.
+        deadline = time.monotonic() + 120
+        while (
+            WorkerBeat.objects.filter(worker_id__in=worker_ids, beat_at__gte=launched).count()
+            < workers
+        ):
+            assert time.monotonic() < deadline, "the workers did not start within 120 s"
+            time.sleep(0.1)
+        time.sleep(0.2)  # from its first beat to its first poll of the queue
         connection.close()
         started = time.perf_counter()
         for order in orders:
@@ -386,7 +398,7 @@ def profile(world: World, count: int) -> None:
     elapsed = time.perf_counter() - started
     reset_queries()
     text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler, stream=text).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
     print(text.getvalue())
     print(
         json.dumps(
