@@ -28,7 +28,7 @@ from hostwerk.clients.models import Client
 from hostwerk.core import clock
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.money import ZERO, MoneyField
-from hostwerk.core.text_search import contains, newest_first_unindexed
+from hostwerk.core.text_search import contains, searched_newest_first
 
 # What list rows show comes from the invoice's own snapshot columns: no joins per row.
 LIST_ORDERING = ("-year", "-sequence")
@@ -67,7 +67,7 @@ def invoice_list(
             | contains("client_company", query)
             | contains("client_email", query)
         )
-        return invoices.order_by(*newest_first_unindexed("year", "sequence"))
+        return invoices.order_by(*searched_newest_first(query, "year", "sequence"))
     return invoices.order_by(*LIST_ORDERING)
 
 

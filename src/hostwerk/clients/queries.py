@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from hostwerk.clients.models import Client
 from hostwerk.core.models import AuditEvent
-from hostwerk.core.text_search import contains, newest_first_unindexed
+from hostwerk.core.text_search import contains, searched_newest_first
 
 
 def client_search(*, query: str = "") -> QuerySet[Client]:
@@ -25,7 +25,7 @@ def client_search(*, query: str = "") -> QuerySet[Client]:
             condition |= contains("first_name", words[0]) & contains(
                 "last_name", " ".join(words[1:])
             )
-        return clients.filter(condition).order_by(*newest_first_unindexed("number"))
+        return clients.filter(condition).order_by(*searched_newest_first(query, "number"))
     return clients.order_by("-number")
 
 

@@ -38,7 +38,10 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
-        return self.object_list[: self.cap].count()
+        # Without the list's order: which rows fall under the cap does not change how many,
+        # and an ORDER BY kept in the capped subquery made PostgreSQL walk the list-order index
+        # through every match (a two-letter client search: 40 ms for the count, 9 without).
+        return self.object_list.order_by()[: self.cap].count()
 
     def page(self, number) -> Page:
         """A page; past the first one its rows are picked by their keys first (`rows_between`)."""

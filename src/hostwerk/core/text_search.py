@@ -31,12 +31,17 @@ def contains(field: str, text: str) -> Q:
     return Q(lookup(Lower(field), text.lower()))
 
 
-def newest_first_unindexed(*fields: str) -> list[OrderBy]:
-    """Descending by the integer `fields`, in a form no index holds (`field + 0`).
+def searched_newest_first(text: str, *fields: str) -> list[OrderBy]:
+    """Descending by the integer `fields`, for a list filtered by `contains(…, text)`.
 
-    For a filtered list: otherwise PostgreSQL may walk the whole list-order index hoping to meet
-    the few matches early (a first page of a search read 100,000 rows that way), instead of
-    finding them by the trigram indexes and sorting them."""
+    A text of SHORTEST_PART characters or more, matched anywhere, sorts in a form no index holds
+    (`field + 0`): otherwise PostgreSQL may walk the whole list-order index hoping to meet the
+    few matches early (a first page of a search read 100,000 rows that way), instead of finding
+    them by the trigram indexes and sorting them. A shorter text matches the start of a value,
+    often of many rows ("ja": every Jan), which the list-order index meets at once, whereas
+    sorting them all cost 20 ms at 100k clients."""
+    if len(text) < SHORTEST_PART:
+        return [F(field).desc() for field in fields]
     return [ExpressionWrapper(F(field) + 0, output_field=IntegerField()).desc() for field in fields]
 
 
