@@ -398,7 +398,9 @@ def profile(world: World, count: int) -> None:
     elapsed = time.perf_counter() - started
     reset_queries()
     text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
+    pstats.Stats(profiler, stream=text).sort_stats(
+        os.environ.get("PROFILE_SORT", "cumulative")
+    ).print_stats(40)
     print(text.getvalue())
     print(
         json.dumps(
