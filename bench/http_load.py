@@ -35,6 +35,9 @@ parser.add_argument("--clients", type=int, default=1000, help="size to build if 
 parser.add_argument("--seconds", type=float, default=60.0)
 parser.add_argument("--concurrency", type=int, default=16)
 parser.add_argument("--web-workers", type=int, default=4, help="gunicorn workers")
+parser.add_argument(
+    "--threads", type=int, default=1, help="threads per gunicorn worker (gthread: keep-alive)"
+)
 parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load not counted")
 arguments = parser.parse_args()
 
@@ -111,6 +114,8 @@ def start_processes(port: int) -> list[subprocess.Popen]:
     gunicorn = [sys.executable, "-m", "gunicorn", "hostwerk.wsgi:application"]
     gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", str(arguments.web_workers)]
     gunicorn += ["--timeout", "60", "--log-level", "warning"]
+    if arguments.threads > 1:
+        gunicorn += ["--worker-class", "gthread", "--threads", str(arguments.threads)]
     worker = [sys.executable, "-m", "hostwerk.cli", "worker", "--worker-id", "bench-http-1"]
     return [
         subprocess.Popen(gunicorn, env=environment),
@@ -259,6 +264,7 @@ def main() -> None:
                 "database": database,
                 "clients": clients,
                 "gunicorn_workers": arguments.web_workers,
+                "gunicorn_threads": arguments.threads,
                 "concurrency": arguments.concurrency,
                 "seconds": arguments.seconds,
                 "requests": len(every),
