@@ -81,3 +81,12 @@ def test_the_trail_shows_labels_and_choice_labels(staff_web, client_a, staff_use
         assert f'<del class="text-danger">{_("active")}</del>' in page
         assert _("inactive") in page
     assert "client.update" not in page.replace('title="client.update"', "")
+
+
+def test_a_failed_action_reads_failed_in_the_staff_members_language():
+    from hostwerk.core.audit_labels import audit_action_label
+
+    with translation.override("nl"):
+        assert audit_action_label("domain.register_failed") == "Domein geregistreerd: mislukt"
+    with translation.override("en"):
+        assert audit_action_label("domain.register_failed") == "Domain registered: failed"

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -186,7 +186,7 @@ def audit_action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
     if action.endswith("_failed") and action.removesuffix("_failed") in ACTION_LABELS:
-        return gettext_now("%(action)s: failed") % {
+        return gettext("%(action)s: failed") % {
             "action": ACTION_LABELS[action.removesuffix("_failed")]
         }
     prefix = action.split(".", 1)[0]
@@ -209,7 +209,7 @@ def audit_value_label(value: Any, field=None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return gettext_now("yes") if value else gettext_now("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list | tuple):
         return ", ".join(audit_value_label(item, field) for item in value)
     choices = dict(getattr(field, "flatchoices", None) or ()) if field is not None else {}
