@@ -3,6 +3,8 @@ cancelled, a service's billing and cancellation, and credit notes."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,8 +40,7 @@ def billing_runs(request: StaffRequest) -> HttpResponse:
     """GET: the last runs, and what a run of the chosen day would do (`billing_run_preview`,
     loaded after the page: it reads every due service, invoice and domain); POST: queue that
     run."""
-    form = BillingRunForm(request.POST or request.GET or None, initial={"day": clock.today()})
-    day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
+    form, day = _day_chosen(request.POST or request.GET or None)
     if request.method == "POST" and form.is_valid():
         billing_run_queue(actor=request.actor, day=day)
         messages.success(
@@ -55,8 +56,7 @@ def billing_runs(request: StaffRequest) -> HttpResponse:
 def billing_run_preview(request: StaffRequest) -> HttpResponse:
     """What a run of the chosen day would do and the domains to cancel: the part of the billing
     run page that htmx loads once the page is shown, or the whole page with it (no script)."""
-    form = BillingRunForm(request.GET or None, initial={"day": clock.today()})
-    day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
+    form, day = _day_chosen(request.GET or None)
     context = {
         **_runs_context(form, day),
         "preview": billing_preview(day),
@@ -66,7 +66,13 @@ def billing_run_preview(request: StaffRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _runs_context(form: BillingRunForm, day) -> dict:
+def _day_chosen(data) -> tuple[BillingRunForm, datetime.date]:
+    """The day form and the day it names; today when none or a bad one was given."""
+    form = BillingRunForm(data, initial={"day": clock.today()})
+    return form, form.cleaned_data["day"] if form.is_bound and form.is_valid() else clock.today()
+
+
+def _runs_context(form: BillingRunForm, day: datetime.date) -> dict:
     return {
         "nav": "billing",
         "form": form,
