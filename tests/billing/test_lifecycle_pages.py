@@ -200,3 +200,14 @@ def test_staff_client_page_shows_the_balance(staff_web, client_a):
     balance = response.context["balance"]
     assert balance["open"] == balance["overdue"] > 0
     assert "client-balance" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_day_field_keeps_its_date_in_dutch(staff_web, staff_user):
+    # A date picker reads only YYYY-MM-DD; Dutch "01-03-2027" left it empty.
+    staff_user.language = "nl"
+    staff_user.save(update_fields=["language"])
+    with clock.frozen_at(D(2027, 3, 1)):
+        html = staff_web.get(RUNS).content.decode()
+    assert 'type="date" name="day" value="2027-03-01"' in html
+    assert "Factuurrun" in html

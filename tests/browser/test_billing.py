@@ -179,6 +179,16 @@ def test_staff_open_the_billing_run_page_and_its_preview_loads_after_it(page, sc
     assert "Nothing to cancel." in page.inner_text("#domains-to-cancel")
     assert page.locator("text=Counting what a run on").count() == 0
     screenshots.save(page, "billing-runs-staff-en")
+    staff.language = "nl"
+    staff.save(update_fields=["language"])
+    page.reload()
+    page.wait_for_selector("[data-testid=preview-services]")
+    assert page.locator("h1").inner_text() == "Factuurrun"
+    assert page.input_value("input[name=day]") == day.isoformat()
+    screenshots.save(page, "billing-runs-staff-nl")
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+    page.reload()
 
     later = day + datetime.timedelta(days=60)
     page.fill("input[name=day]", later.isoformat())

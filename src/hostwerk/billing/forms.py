@@ -18,10 +18,7 @@ from hostwerk.billing.models import (
     PaymentMethod,
 )
 from hostwerk.catalog.models import BillingCycle
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from hostwerk.core.widgets import DateInput
 
 
 class InvoiceFilterForm(forms.Form):

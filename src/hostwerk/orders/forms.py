@@ -17,6 +17,7 @@ from hostwerk.catalog.pricing import tld_periods
 from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.clients.models import Client, InvoicePaymentMethod
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
+from hostwerk.core.widgets import DateInput
 from hostwerk.orders.items import ItemRequest, OrderInvalid, PricedItem, items_price
 from hostwerk.orders.models import STAFF_DOMAIN_CHOICE_LABELS, DomainChoice
 
@@ -308,12 +309,8 @@ class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, label=_("Status"))
     channel = forms.ChoiceField(required=False, label=_("Channel"))
     client = forms.IntegerField(required=False, label=_("Client number"), widget=forms.TextInput)
-    placed_from = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    placed_to = forms.DateField(
-        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    placed_from = forms.DateField(required=False, label=_("From"), widget=DateInput)
+    placed_to = forms.DateField(required=False, label=_("To"), widget=DateInput)
     failed = forms.BooleanField(required=False, label=_("With a failed item"))
 
     def __init__(self, *args, **kwargs):
