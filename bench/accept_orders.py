@@ -37,6 +37,7 @@ import time
 import uuid
 from pathlib import Path
 
+from _cpu import cpu_seconds, cpu_used
 from _setup import django_in_database
 
 GOAL_RATIO = 2.0
@@ -233,9 +234,10 @@ def queued() -> int:
     )
 
 
-def run_workers(orders: list[Order], workers: int) -> float:
+def run_workers(orders: list[Order], workers: int) -> tuple[float, dict[str, float]]:
     """Enqueue the acceptance of `orders`, run `workers` worker processes until the queue is
-    empty, and return the wall time from enqueueing to the last job done."""
+    empty; return the wall time from enqueueing to the last job done, and the CPU seconds each
+    program used meanwhile (the bench's own process runs the simulators)."""
     environment = {
         **os.environ,
         "PYTHONPATH": str(Path(settings.PACKAGE_DIR).parent),
@@ -265,12 +267,14 @@ def run_workers(orders: list[Order], workers: int) -> float:
             time.sleep(0.1)
         time.sleep(0.2)  # from its first beat to its first poll of the queue
         connection.close()
+        cpu_before = cpu_seconds()
         started = time.perf_counter()
         for order in orders:
             order_accept_later(actor=Actor.system(via="command"), order=order)
         while queued():
             time.sleep(0.05)
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        return elapsed, cpu_used(cpu_before, cpu_seconds())
     finally:
         for process in processes:
             process.terminate()
@@ -415,6 +419,10 @@ def profile(world: World, count: int) -> None:
     )
 
 
+def per_order(cpu: dict[str, float]) -> dict[str, float]:
+    return {name: round(seconds * 1000 / arguments.orders, 1) for name, seconds in cpu.items()}
+
+
 def main() -> int:
     try:
         world = World()
@@ -427,9 +435,9 @@ def main() -> int:
             return 0
         bare_ms = bare(world, arguments.orders)
         one = world.place(arguments.orders, "a")
-        one_seconds = run_workers(one, 1)
+        one_seconds, one_cpu = run_workers(one, 1)
         many = world.place(arguments.orders, "b")
-        many_seconds = run_workers(many, arguments.workers)
+        many_seconds, many_cpu = run_workers(many, arguments.workers)
         items = {"one_worker": check(one), f"{arguments.workers}_workers": check(many)}
         # PowerDNS on SQLite answers HTTP 500 ("database is locked") to concurrent writers; the
         # client retries after a backoff. How often that happened shows how much it cost.
@@ -460,6 +468,10 @@ def main() -> int:
                 f"orders_per_second_{arguments.workers}_workers": round(many_rate, 1),
                 "bare_ms_per_order": round(bare_ms, 1),
                 "ratio_to_bare": round(ratio, 2),
+                "cpu_ms_per_order": {
+                    "one_worker": per_order(one_cpu),
+                    f"{arguments.workers}_workers": per_order(many_cpu),
+                },
                 "items": items,
                 "powerdns_http_500_retries": retries,
                 "all_accepted": accepted,

@@ -1,5 +1,5 @@
 """HTTP load over loopback: gunicorn (4 workers) and one `hostwerk worker` on the bench data set,
-16 keep-alive clients over a mix of staff pages and API calls for a fixed time; prints JSON.
+16 clients over a mix of staff pages and API calls for a fixed time; prints JSON.
 
     .venv/bin/python bench/http_load.py [--clients 1000] [--seconds 60] [--concurrency 16]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hw_bench .venv/bin/python bench/http_load.py
@@ -7,8 +7,10 @@
 Without DATABASE_URL a temporary SQLite file is built with --clients clients (bench/dataset.py);
 a database that already holds the data set is used as it is. gunicorn runs with DEBUG off, as in
 production (operations.md), but over plain HTTP. Staff pages use a logged-in staff session, API
-calls a staff token. The load generator is ours: threads, one httpx client (keep-alive) each,
-each walking the mix from its own starting point. Prints requests/s, p50/p95/max per endpoint
+calls a staff token. The load generator is ours: threads, one light socket client each
+(`_http_client.py`: it leaves the cores to the server), each walking the mix from its own
+starting point. `--url /health` loads only the given paths instead (without a login): the cost
+of a request that does almost nothing, the floor for this machine. Prints requests/s, p50/p95/max per endpoint
 and in all, and errors by status. Goal: >= 300 requests/s with no errors.
 """
 
@@ -26,6 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _cpu import cpu_seconds, cpu_used
+from _http_client import HttpGetter
 from _setup import django_in_database
 
 GOAL_REQUESTS_PER_SECOND = 300
@@ -37,6 +41,9 @@ parser.add_argument("--concurrency", type=int, default=16)
 parser.add_argument("--web-workers", type=int, default=4, help="gunicorn workers")
 parser.add_argument(
     "--threads", type=int, default=1, help="threads per gunicorn worker (gthread: keep-alive)"
+)
+parser.add_argument(
+    "--url", action="append", default=[], help="load only this path, without a login (repeatable)"
 )
 parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load not counted")
 arguments = parser.parse_args()
@@ -134,7 +141,7 @@ def wait_until_up(base: str) -> None:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def load(base: str, requests: list[tuple[str, dict]], names: list[str]) -> dict:
+def load(port: int, requests: list[tuple[str, dict]], names: list[str]) -> dict:
     """Run the clients; returns per-name latencies (ms) and statuses counted after the warm-up."""
     stop_at = time.monotonic() + arguments.warmup + arguments.seconds
     count_from = time.monotonic() + arguments.warmup
@@ -144,20 +151,22 @@ def load(base: str, requests: list[tuple[str, dict]], names: list[str]) -> dict:
     lock = threading.Lock()
 
     def client_thread(start: int) -> None:
-        mine: list[tuple[str, float, int]] = []
-        with httpx.Client(base_url=base, timeout=30, follow_redirects=False) as http:
-            index = start
-            while (now := time.monotonic()) < stop_at:
-                url, headers = requests[index % len(requests)]
-                name = names[index % len(requests)]
-                index += 1
-                started = time.perf_counter()
-                try:
-                    status = http.get(url, headers=headers).status_code
-                except httpx.HTTPError as error:
-                    status = type(error).__name__
-                if now >= count_from:
-                    mine.append((name, (time.perf_counter() - started) * 1000, status))
+        mine: list[tuple[str, float, int | str]] = []
+        http = HttpGetter("127.0.0.1", port)
+        index = start
+        while (now := time.monotonic()) < stop_at:
+            url, headers = requests[index % len(requests)]
+            name = names[index % len(requests)]
+            index += 1
+            started = time.perf_counter()
+            status: int | str
+            try:
+                status, _ = http.get(url, headers)
+            except (OSError, ValueError) as error:
+                status = type(error).__name__
+            if now >= count_from:
+                mine.append((name, (time.perf_counter() - started) * 1000, status))
+        http.close()
         with lock:
             for name, milliseconds, status in mine:
                 latencies[name].append(milliseconds)
@@ -177,30 +186,6 @@ def load(base: str, requests: list[tuple[str, dict]], names: list[str]) -> dict:
     return {"latencies": latencies, "statuses": statuses, "failures": failures}
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time (user + system) used so far by the processes on this machine, by program:
-    gunicorn (master and workers), the hostwerk worker, PostgreSQL, and this load generator."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used: Counter = Counter()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            command = Path(stat.parent, "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        fields = text.rsplit(")", 1)[1].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if "gunicorn" in command:
-            used["gunicorn"] += seconds
-        elif "hostwerk.cli worker" in command:
-            used["worker"] += seconds
-        elif command.startswith("postgres") or "/postgres" in command.split(" ")[0]:
-            used["postgresql"] += seconds
-        elif int(stat.parent.name) == os.getpid():
-            used["load_generator"] += seconds
-    return dict(used)
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
@@ -217,8 +202,9 @@ def main() -> None:
     ApiToken.objects.filter(user=staff, name="http load").delete()
     _, token = api_token_create(actor=Actor.system(via="command"), user=staff, name="http load")
     api = {"Authorization": f"Bearer {token}"}
-    entries = mix(clients)
-    requests = [(url, api if who == "api" else session) for _, who, url in entries]
+    entries = [(url, "anonymous", url) for url in arguments.url] or mix(clients)
+    headers_of = {"api": api, "staff": session, "anonymous": {}}
+    requests = [(url, headers_of[who]) for _, who, url in entries]
     names = [name for name, _, _ in entries]
     database = connection.vendor
     connection.close()
@@ -232,7 +218,7 @@ def main() -> None:
             status = httpx.get(base + url, headers=headers, timeout=30).status_code
             assert status == 200, (url, status)
         cpu_before = cpu_seconds()
-        result = load(base, requests, names)
+        result = load(port, requests, names)
         cpu_after = cpu_seconds()
     finally:
         for process in processes:
@@ -273,10 +259,7 @@ def main() -> None:
                 "p95_ms": round(percentile(every, 0.95), 1),
                 "max_ms": round(max(every, default=0), 1),
                 "errors_by_status": errors,
-                "cpu_seconds": {
-                    name: round(cpu_after.get(name, 0) - cpu_before.get(name, 0), 1)
-                    for name in cpu_after
-                },
+                "cpu_seconds": cpu_used(cpu_before, cpu_after),
                 "errors_by_endpoint": dict(result["failures"]),
                 "goal_requests_per_second": GOAL_REQUESTS_PER_SECOND,
                 "ok": rate >= GOAL_REQUESTS_PER_SECOND and not errors,
