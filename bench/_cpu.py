@@ -23,7 +23,9 @@ def _program(command: str, pid: int) -> str | None:
 
 def cpu_seconds() -> dict[str, float]:
     """By program: gunicorn (master and workers), `hostwerk worker`s, PostgreSQL, pdns_server,
-    and this bench's own process (its load generator or simulators)."""
+    and this bench's own process (its load generator or simulators). A process's own time and
+    that of its children that ended: PostgreSQL's backends come and go (a web process reconnects
+    after CONN_MAX_AGE), and what an ended backend used stays counted in the postmaster's."""
     tick = os.sysconf("SC_CLK_TCK")
     used: Counter = Counter()
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -35,7 +37,7 @@ def cpu_seconds() -> dict[str, float]:
         program = _program(command, int(stat.parent.name))
         if program is not None:
             fields = text.rsplit(")", 1)[1].split()
-            used[program] += (int(fields[11]) + int(fields[12])) / tick
+            used[program] += sum(int(field) for field in fields[11:15]) / tick
     return dict(used)
 
 
