@@ -230,6 +230,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nl"
+# English dates day-first with a 24-hour clock (hostwerk/formats/en): see that module.
+FORMAT_MODULE_PATH = ["hostwerk.formats"]
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("HOSTWERK_TIME_ZONE", "Europe/Amsterdam")

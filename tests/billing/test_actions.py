@@ -324,7 +324,7 @@ def test_invoice_email_is_sent_in_english_with_number_total_due_date_and_link(se
     assert message.subject == "Invoice 2026-00001 from Hostwerk Hosting"
     assert "Dear Anna," in message.body
     assert "€ 90.75" in message.body
-    assert "March 16, 2026" in message.body
+    assert "16 March 2026" in message.body
     assert f"https://hosting.example.nl/invoices/{invoice.pk}/" in message.body
     html = message.alternatives[0].content
     assert f'href="https://hosting.example.nl/invoices/{invoice.pk}/"' in html

@@ -95,8 +95,8 @@ def test_invoice_pdf_shows_seller_client_dates_lines_with_periods_vat_per_rate_a
         # The number, the invoice date and the due date.
         "INVOICE",
         invoice.number,
-        "Invoice date March 2, 2026",
-        "Due date March 16, 2026",
+        "Invoice date 2 March 2026",
+        "Due date 16 March 2026",
         # Each line with its period (the last day printed is the day before the period end).
         "aalbers.nl",
         "Registration of aalbers-design.nl",
@@ -107,7 +107,7 @@ def test_invoice_pdf_shows_seller_client_dates_lines_with_periods_vat_per_rate_a
         "Subtotal € 129.95",
         "VAT 21 % on € 129.95 € 27.29",
         "Total € 157.24",
-        "Please pay € 157.24 by March 16, 2026 to NL91ABNA0417164300",
+        "Please pay € 157.24 by 16 March 2026 to NL91ABNA0417164300",
     ]:
         assert expected in text, expected
     assert "btw verlegd" not in text.lower()
@@ -166,7 +166,7 @@ def test_credit_note_pdf_names_the_original_invoice_and_its_date(seller):
     text = pdf_text(documents.invoice_pdf(invoice=note))
     assert "CREDIT NOTE" in text
     assert note.number in text
-    assert f"Corrects invoice {invoice.number} of March 2, 2026" in text
+    assert f"Corrects invoice {invoice.number} of 2 March 2026" in text
     assert "Reason Service ended" in text
     assert "Total € -157.24" in text
     assert f"This credit note corrects invoice {invoice.number}." in text

@@ -1,0 +1,1 @@
+"""Hostwerk's own date and time formats per language (FORMAT_MODULE_PATH), ahead of Django's."""
