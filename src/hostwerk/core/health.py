@@ -7,12 +7,10 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hostwerk.core.models import WorkerBeat
-from hostwerk.core.workers import stale_after
+from hostwerk.core.workers import workers_alive
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +22,7 @@ def health(request: HttpRequest) -> JsonResponse:
     server or address. Workers that stopped beating do not make it fail (the web process still
     serves); "workers_alive": 0 is for a monitoring check to alert on."""
     try:
-        alive = WorkerBeat.objects.filter(beat_at__gte=timezone.now() - stale_after()).count()
+        alive = workers_alive().count()
     except DatabaseError as error:
         logger.error("health check: the database did not answer: %s", error)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -58,6 +59,11 @@ def stale_after() -> timedelta:
     return timedelta(seconds=settings.HOSTWERK_WORKER_STALE_SECONDS)
 
 
+def workers_alive() -> QuerySet[WorkerBeat]:
+    """The workers that have beaten within stale_after()."""
+    return WorkerBeat.objects.filter(beat_at__gte=timezone.now() - stale_after())
+
+
 def worker_beat(*, worker_id: str) -> None:
     WorkerBeat.objects.update_or_create(
         worker_id=worker_id,
@@ -71,7 +77,7 @@ def stale_tasks_requeue() -> list[str]:
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - stale_after()
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True))
+    alive = set(workers_alive().values_list("worker_id", flat=True))
     requeued = []
     stopped: set[str] = set()
     with transaction.atomic():
