@@ -9,8 +9,9 @@ a database that already holds the data set is used as it is. gunicorn runs with 
 production (operations.md), but over plain HTTP. Staff pages use a logged-in staff session, API
 calls a staff token. The load generator is ours: threads, one light socket client each
 (`_http_client.py`: it leaves the cores to the server), each walking the mix from its own
-starting point. `--url /health` loads only the given paths instead (without a login): the cost
-of a request that does almost nothing, the floor for this machine. Prints requests/s, p50/p95/max per endpoint
+starting point. `--url /health` loads only the given paths instead (without a login, or with
+`--as staff` / `--as api`): the cost of a request that does almost nothing, the floor for this
+machine; `--as staff --url /staff/search/` is a staff page with nothing on it. Prints requests/s, p50/p95/max per endpoint
 and in all, and errors by status. Goal: >= 300 requests/s with no errors.
 """
 
@@ -43,7 +44,14 @@ parser.add_argument(
     "--threads", type=int, default=1, help="threads per gunicorn worker (gthread: keep-alive)"
 )
 parser.add_argument(
-    "--url", action="append", default=[], help="load only this path, without a login (repeatable)"
+    "--url", action="append", default=[], help="load only this path, as --as says (repeatable)"
+)
+parser.add_argument(
+    "--as",
+    dest="login",
+    choices=("anonymous", "staff", "api"),
+    default="anonymous",
+    help="who asks for the --url paths: nobody, the staff session or the staff API token",
 )
 parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load not counted")
 arguments = parser.parse_args()
@@ -202,7 +210,7 @@ def main() -> None:
     ApiToken.objects.filter(user=staff, name="http load").delete()
     _, token = api_token_create(actor=Actor.system(via="command"), user=staff, name="http load")
     api = {"Authorization": f"Bearer {token}"}
-    entries = [(url, "anonymous", url) for url in arguments.url] or mix(clients)
+    entries = [(url, arguments.login, url) for url in arguments.url] or mix(clients)
     headers_of = {"api": api, "staff": session, "anonymous": {}}
     requests = [(url, headers_of[who]) for _, who, url in entries]
     names = [name for name, _, _ in entries]
