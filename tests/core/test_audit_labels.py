@@ -12,8 +12,9 @@ from hostwerk.accounts.models import LoginLinkPurpose
 from hostwerk.billing.models import PaymentKind
 from hostwerk.clients.actions import client_update
 from hostwerk.core.audit import Actor
-from hostwerk.core.audit_labels import ACTION_LABELS, audit_action_label
+from hostwerk.core.audit_labels import ACTION_LABELS, audit_action_label, audit_value_label
 from hostwerk.dns.models import ZoneChangeAction
+from hostwerk.orders.models import OrderItem
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "hostwerk"
 
@@ -90,3 +91,25 @@ def test_a_failed_action_reads_failed_in_the_staff_members_language():
         assert audit_action_label("domain.register_failed") == "Domein geregistreerd: mislukt"
     with translation.override("en"):
         assert audit_action_label("domain.register_failed") == "Domain registered: failed"
+
+
+def test_a_changed_moment_is_shown_on_the_local_clock():
+    """Changes store moments in UTC ("...T08:37:57+00:00"); the trail shows them as every other
+    time on the page is shown, in HOSTWERK_TIME_ZONE (Amsterdam: 09:37 in winter, 10:37 in
+    summer), not as the UTC hour."""
+    with translation.override("en"):
+        assert audit_value_label("2026-12-07T08:37:57.600000+00:00") == "7 Dec 2026 09:37"
+        assert audit_value_label("2026-07-07T08:37:57+00:00") == "7 Jul 2026 10:37"
+        assert audit_value_label("2026-12-07") == "7 Dec 2026"
+
+
+def test_a_changed_amount_is_shown_as_money_in_the_readers_language():
+    """A staff price change stores "7.50"; a Dutch reader sees "€ 7,50", as elsewhere on the page."""
+    price = OrderItem._meta.get_field("price")
+    with translation.override("nl"):
+        assert audit_value_label("7.50", price) == "€ 7,50"
+        assert audit_value_label("1234.5", price) == "€ 1.234,50"
+    with translation.override("en"):
+        assert audit_value_label("7.50", price) == "€ 7.50"
+    # Not a number after all (a hand-written value): shown as it is stored.
+    assert audit_value_label("n/a", price) == "n/a"

@@ -3,13 +3,15 @@ domain page with its actions, and the client's name-server form."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from hostwerk.catalog.models import Tld
 from hostwerk.core.audit import Actor
@@ -97,6 +99,12 @@ def test_staff_domain_page_shows_registry_data_and_the_epp_log(staff_web, regist
     assert "domain:create" in html and "contact:create" in html
     assert "renew automatically at the registry every year" in html
     assert f'action="/staff/domains/{domain.pk}/renew/"' not in html
+    # The registration step keeps the expiry it was given (ISO, UTC); the steps table shows it
+    # as a local moment, the audit trail too, never the stored text.
+    kept = domain.steps.get(name="domain_create").remote_reference
+    assert kept.startswith(domain.expires_at.astimezone(UTC).date().isoformat())
+    assert kept not in html
+    assert f"until {date_format(localtime(domain.expires_at), 'SHORT_DATETIME_FORMAT')}" in html
 
 
 def test_staff_renews_a_com_domain_from_its_page(staff_web, registered, registry):

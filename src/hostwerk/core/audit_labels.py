@@ -8,15 +8,18 @@ lost, and a code ending in `_failed` reads as its action followed by "failed".
 
 from __future__ import annotations
 
-import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import formats
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from hostwerk.core.moments import stored_moment_text
+from hostwerk.core.money import MoneyField, format_money
 
 ACTION_LABELS = {
     "api_token.create": _("API token created"),
@@ -205,7 +208,8 @@ def _model_field(object_type: str, name: str):
 
 
 def audit_value_label(value: Any, field=None) -> str:
-    """A stored change value as a person reads it: choice labels, local dates, yes/no."""
+    """A stored change value as a person reads it: choice labels, amounts and local dates in the
+    reader's language, yes/no."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -215,13 +219,16 @@ def audit_value_label(value: Any, field=None) -> str:
     choices = dict(getattr(field, "flatchoices", None) or ()) if field is not None else {}
     if choices and value in choices:
         return str(choices[value])
-    if isinstance(value, str):
-        moment = parse_datetime(value) if "T" in value else None
-        if moment is not None:
-            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
-        day = parse_date(value) if len(value) == 10 else None
-        if isinstance(day, datetime.date):
-            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    if isinstance(field, models.DecimalField) and isinstance(value, str | int | float):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        if isinstance(field, MoneyField):
+            return format_money(amount)
+        return formats.number_format(amount, decimal_pos=field.decimal_places)
+    if isinstance(value, str) and (moment := stored_moment_text(value)) is not None:
+        return moment
     return str(value)
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.core.fields import EncryptedTextField
+from hostwerk.core.moments import stored_moment_text
 
 
 class ServerKind(models.TextChoices):
@@ -226,3 +227,10 @@ class ProvisioningStep(models.Model):
     def label(self) -> str:
         """The step's name in the reader's language; an unknown name as it is stored."""
         return str(STEP_LABELS.get(self.name, self.name))
+
+    @property
+    def reference_label(self) -> str:
+        """The remote reference as staff read it: the expiry date that a registration step keeps
+        (ISO, UTC) on the local clock, any other reference as it is stored."""
+        moment = stored_moment_text(self.remote_reference)
+        return _("until %(moment)s") % {"moment": moment} if moment else self.remote_reference

@@ -14,6 +14,7 @@ register = template.Library()
 _STATUS_COLOURS = {
     "active": "success",
     "accepted": "success",
+    "done": "success",
     "paid": "success",
     "published": "success",
     "confirmed": "info",
