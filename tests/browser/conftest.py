@@ -59,8 +59,12 @@ class Screenshots:
         directory.mkdir(parents=True, exist_ok=True)
 
     def save(self, page, name: str) -> Path:
+        """Save the whole page, and fail when it is wider than the window (1366 px): a header or
+        table that overflows sideways hides its last buttons behind a horizontal scroll bar."""
         path = self.directory / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: the page is {overflow} px wider than the window"
         return path
 
 
@@ -74,4 +78,13 @@ def log_in(page, path: str, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def switch_language(page, code: str) -> None:
+    """Choose a language in the header: in the client area it sits in the account menu."""
+    account = page.locator("#portal-account")
+    if account.count():
+        account.click()
+    page.click(f"button[value={code}]")
     page.wait_for_load_state()

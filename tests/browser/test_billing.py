@@ -10,7 +10,7 @@ from django.utils import timezone
 from hostwerk.billing.actions import invoice_cancel, invoice_mark_paid
 from hostwerk.catalog.models import BillingCycle
 from tests.billing.factories import SYSTEM, DomainItemFactory, InvoiceFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, switch_language
 from tests.factories import (
     PASSWORD,
     ClientFactory,
@@ -152,12 +152,14 @@ def test_client_opens_an_invoice_in_dutch_and_in_english(page, screenshots, sell
     screenshots.save(page, "billing-invoice-list-client-nl")
 
     page.click(f"text={invoice.number}")
-    assert "Mijn gegevens" in page.inner_text(".hw-portal-nav")
+    page.click("#portal-account")
+    assert "Mijn gegevens" in page.inner_text(".hw-portal-nav .dropdown-menu")
+    page.keyboard.press("Escape")
     assert "€ 149,98" in page.inner_text("[data-testid=invoice-total]")
     assert "Webhosting Plus — bakkerij-aalbers.nl" in page.inner_text("#invoice-document")
     screenshots.save(page, "billing-invoice-client-nl")
 
-    page.click("button[value=en]")
+    switch_language(page, "en")
     assert "€ 149.98" in page.inner_text("[data-testid=invoice-total]")
     screenshots.save(page, "billing-invoice-client-en")
 

@@ -3,7 +3,7 @@ impersonation, client login and language switch; screenshots in both languages."
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, switch_language
 from tests.factories import PASSWORD, ClientFactory, ClientUserFactory, StaffUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,9 +68,12 @@ def test_client_logs_in_and_switches_language(page, screenshots):
     assert "Welcome, Bram" in page.inner_text("h1")
     screenshots.save(page, "foundation-client-dashboard-en")
 
-    page.click("button[value=nl]")
+    switch_language(page, "nl")
     assert "Welkom, Bram" in page.inner_text("h1")
     screenshots.save(page, "foundation-client-dashboard-nl")
+    page.click("#portal-account")  # the login's menu: details, language, log out
+    assert "Afmelden" in page.inner_text(".hw-portal-nav .dropdown-menu")
+    screenshots.save(page, "foundation-client-account-menu-nl")
     page.click("text=Mijn gegevens")
     page.fill("input[name=postcode]", "99")
     page.locator("main form button[type=submit]").click()

@@ -16,7 +16,7 @@ from hostwerk.orders.acceptance import order_accept
 from hostwerk.orders.actions import order_place
 from hostwerk.orders.items import ItemRequest
 from hostwerk.provisioning.zones import zone_create
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, switch_language
 from tests.dns.factories import ForwardingServerFactory
 from tests.factories import PASSWORD, ClientFactory, ClientUserFactory, StaffUserFactory
 from tests.mail.conftest import make_hosting_service
@@ -56,7 +56,7 @@ def test_the_client_creates_a_mailbox_and_sees_the_filter_on(
     assert page.locator("text=spam filter on").count() == 3
     screenshots.save(page, "mail-mailboxes-client-en")
 
-    page.click("button[value=nl]")
+    switch_language(page, "nl")
     page.goto(page.base_url + "/mail/new/")
     page.fill("input[name=local_part]", "facturen")
     page.fill("input[name=password]", "facturen2025")
