@@ -185,6 +185,19 @@ def test_sync_takes_expiry_and_name_servers_from_the_registry(registered, regist
     }
 
 
+def test_sync_records_no_expiry_change_below_a_second(registered, registry, staff_actor):
+    """A registry that rounds its dates differently (or a date kept from our own clock) differs
+    by milliseconds: the trail would show "7-12-2027 09:48 → 7-12-2027 09:48"."""
+    domain = registered("afgerond.com")
+    kept = domain.expires_at
+    registry.state.domains["afgerond.com"].expires = kept + timedelta(milliseconds=400)
+
+    synced = domain_sync(actor=staff_actor, domain=domain)
+
+    assert synced.expires_at == kept
+    assert "expires_at" not in (AuditEvent.objects.get(action="domain.sync").changes or {})
+
+
 def test_sync_marks_a_domain_deleted_at_the_registry_cancelled(registered, registry, staff_actor):
     domain = registered("verdwenen.com")
     del registry.state.domains["verdwenen.com"]

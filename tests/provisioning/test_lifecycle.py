@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.audit import Actor
 from hostwerk.integrations.plesk import PleskClient
 from hostwerk.orders.acceptance import order_accept
@@ -90,6 +92,13 @@ def test_change_password_is_set_on_the_customer_and_shown_once(
 def test_staff_service_page_and_actions(staff_web, service, plesk_servers):
     html = staff_web.get(reverse("staff:service_detail", args=[service.pk])).content.decode()
     assert "subscription" in html and service.remote_service_id in html
+    # The billing cycle as a word of the reader's language, not the stored code.
+    with translation.override("nl"):
+        cycle = str(BillingCycle(service.billing_cycle).label)
+    staff_web.post(reverse("language_switch"), {"language": "nl", "next": "/"})
+    html = staff_web.get(reverse("staff:service_detail", args=[service.pk])).content.decode()
+    assert f"{cycle} · " in html and f">{service.billing_cycle} · " not in html
+    assert cycle != service.billing_cycle
     staff_web.post(reverse("staff:service_action", args=[service.pk, "suspend"]))
     service.refresh_from_db()
     assert service.status == "suspended"

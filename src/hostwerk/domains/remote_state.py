@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -16,6 +17,8 @@ from hostwerk.domains.registrars.base import (
 from hostwerk.domains.tld_rules import tld_rule
 from hostwerk.provisioning.checkpoints import Checkpoints
 
+SAME_MOMENT = timedelta(seconds=1)
+
 
 def values_from_state(domain: Domain, state: DomainState) -> dict[str, Any]:
     values: dict[str, Any] = {
@@ -23,7 +26,11 @@ def values_from_state(domain: Domain, state: DomainState) -> dict[str, Any]:
         "nameservers": list(state.nameservers),
         "last_synced_at": timezone.now(),
     }
-    if state.expires:
+    # EPP dates carry a fraction of a second at most; the same moment to the second (a date
+    # kept from our own clock, or rounded differently) is not a change to record.
+    if state.expires and (
+        domain.expires_at is None or abs(domain.expires_at - state.expires) >= SAME_MOMENT
+    ):
         values["expires_at"] = state.expires
     if state.registrant:
         values["registrant_handle"] = state.registrant

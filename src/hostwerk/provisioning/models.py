@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.catalog.models import BillingCycle
 from hostwerk.core.fields import EncryptedTextField
 from hostwerk.core.moments import stored_moment_text
 
@@ -125,7 +126,9 @@ class Service(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PENDING
     )
-    billing_cycle = models.CharField(_("billing cycle"), max_length=20)
+    billing_cycle = models.CharField(
+        _("billing cycle"), max_length=20, choices=BillingCycle.choices
+    )
     recurring_amount = models.DecimalField(_("recurring amount"), max_digits=12, decimal_places=2)
     # The first day not yet paid for: a paid renewal moves it to the end of its period.
     next_due_date = models.DateField(_("next due date"), null=True, blank=True)
