@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from hostwerk.dns.actions import RecordRequest, record_create, records_create
 from hostwerk.dns.models import Record, Zone, ZoneChange, ZoneChangeAction, ZoneTemplateRecord
@@ -204,6 +205,36 @@ def test_history_shows_readable_differences_and_restores(
     assert response.status_code == 302
     assert zone.records.get(name="www").content == "80.247.175.4"
     assert ZoneChange.objects.filter(zone=zone).first().action == ZoneChangeAction.ZONE_RESTORE
+
+
+def test_history_words_hostwerks_own_reasons_in_the_readers_language(
+    staff_web, staff_user, staff_actor, zone, plesk_server
+):
+    change = zone_follow_hosting(actor=staff_actor, domain="example.nl", server=plesk_server)
+    staff_web.post(reverse("staff:zone_restore", args=[zone.pk, change.pk]), {"side": "before"})
+    restore = ZoneChange.objects.filter(zone=zone).first()
+    # Stored in English for the API and the audit trail, with the moment on the local clock.
+    local = timezone.localtime(change.created_at)
+    assert restore.reason == (
+        f"restored the records as they were before the change of {local:%-d %b %Y %H:%M}"
+    )
+    assert restore.reason_code == "restored_before"
+
+    staff_user.language = "nl"
+    staff_user.save(update_fields=["language"])
+    html = staff_web.get(reverse("staff:zone_history", args=[zone.pk])).content.decode()
+    assert "de hosting van example.nl staat op plesk2" in html
+    assert "the hosting of" not in html
+    assert "records teruggezet naar hoe ze waren vóór de wijziging van" in html
+    with translation.override("nl"):
+        assert formats.date_format(local, "SHORT_DATETIME_FORMAT") in html
+    # A person's reason is shown as typed.
+    staff_web.post(
+        reverse("staff:zone_point_to", args=[zone.pk]),
+        {"server": plesk_server.pk, "reason": "klant belde"},
+    )
+    html = staff_web.get(reverse("staff:zone_history", args=[zone.pk])).content.decode()
+    assert "klant belde" in html
 
 
 def test_point_at_a_server_by_hand(staff_web, zone, plesk_server):

@@ -40,6 +40,7 @@ from hostwerk.dns.models import (
 )
 from hostwerk.dns.publishers import publishes_remotely
 from hostwerk.dns.publishing import PublishOutcome, publish_queued_recently, publish_zone_version
+from hostwerk.dns.reasons import Reason
 from hostwerk.dns.roles import follows
 from hostwerk.dns.validation import (
     RecordInvalid,
@@ -148,7 +149,7 @@ def _record_change(
     action: str,
     before: list[dict[str, Any]],
     summary: str = "",
-    reason: str = "",
+    reason: str | Reason = "",
     audit_changes: dict[str, list[Any]] | None = None,
     publish: bool = True,
     after: list[dict[str, Any]] | None = None,
@@ -160,6 +161,8 @@ def _record_change(
     if after is None:
         after = _snapshot(zone)
     summary = summary or diff_summary(snapshot_diff(before, after))
+    worded = reason if isinstance(reason, Reason) else None
+    reason = worded.english() if worded else reason
     change = ZoneChange.objects.create(
         zone=zone,
         zone_name=zone.name,
@@ -170,6 +173,8 @@ def _record_change(
         action=action,
         summary=summary[:500],
         reason=reason[:500],
+        reason_code=worded.code if worded else "",
+        reason_args=worded.args if worded else {},
         before=before,
         after=after,
         version=zone.version,
@@ -366,7 +371,7 @@ def record_create(
     content: str,
     ttl: int | str | None = None,
     priority: int | str | None = None,
-    reason: str = "",
+    reason: str | Reason = "",
 ) -> Record:
     """Add a record as typed; raises RecordInvalid (errors per field) and then changes nothing.
     `reason` says in the zone history why, when a process rather than a person adds it."""
@@ -376,7 +381,7 @@ def record_create(
 
 @transaction.atomic
 def records_create(
-    *, actor: Actor, zone: Zone, records: Sequence[RecordRequest], reason: str = ""
+    *, actor: Actor, zone: Zone, records: Sequence[RecordRequest], reason: str | Reason = ""
 ) -> list[Record]:
     """Add records that belong together (a mail filter's hosts and MX) as one change: one
     version, one history entry listing each record, one audit event, one publish. Each is
@@ -452,7 +457,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_delete(*, actor: Actor, record: Record, reason: str = "") -> None:
+def record_delete(*, actor: Actor, record: Record, reason: str | Reason = "") -> None:
     zone = _lock(record.zone_id)
     # Every change of a zone's records holds the zone's lock: the records read now stay so.
     records = _others(zone)
@@ -505,13 +510,12 @@ def zone_restore(
             Record.objects.create(zone=zone, **fields)
         elif apply_changes(record, fields):
             record.save()
-    when = timezone.localtime(change.created_at).strftime("%Y-%m-%d %H:%M")
     _record_change(
         actor=actor,
         zone=zone,
         action=ZoneChangeAction.ZONE_RESTORE,
         before=before,
-        reason=f"restored the records as they were {side} the change of {when} ({change.summary})",
+        reason=Reason(f"restored_{side}", {"when": change.created_at.isoformat()}),
     )
     return zone
 
@@ -523,7 +527,7 @@ def zone_restore(
 # its callers let a failure roll back their whole transaction.
 @transaction.atomic(savepoint=False)
 def zone_point_to(
-    *, actor: Actor, zone: Zone, web_ip: str, mail_ip: str, reason: str
+    *, actor: Actor, zone: Zone, web_ip: str, mail_ip: str, reason: str | Reason
 ) -> ZoneChange | None:
     """Point the template-managed web, www and mail-host records at these addresses (R7).
 

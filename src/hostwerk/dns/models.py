@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hostwerk.core.domain_names import name_to_unicode
 from hostwerk.core.models import ActorKind
+from hostwerk.dns.reasons import reason_text
 from hostwerk.dns.roles import follows
 
 
@@ -230,6 +231,9 @@ class ZoneChange(models.Model):
     action = models.CharField(_("action"), max_length=30, choices=ZoneChangeAction.choices)
     summary = models.CharField(_("summary"), max_length=500)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A reason Hostwerk wrote itself, worded when shown (dns.reasons); `reason` has it in English.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_args = models.JSONField(default=dict, blank=True)
     before = models.JSONField(_("records before"), default=list, blank=True)
     after = models.JSONField(_("records after"), default=list, blank=True)
     version = models.PositiveIntegerField(_("zone version"), default=0)
@@ -242,3 +246,10 @@ class ZoneChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone_name}: {self.summary}"
+
+    @property
+    def reason_display(self) -> str:
+        """Why, in the reader's language when Hostwerk wrote it; as typed when a person did."""
+        return (reason_text(self.reason_code, self.reason_args) if self.reason_code else None) or (
+            self.reason
+        )

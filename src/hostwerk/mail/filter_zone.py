@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hostwerk.core.audit import Actor
 from hostwerk.core.errors import HostwerkError
 from hostwerk.dns.models import Record, RecordType, Zone
+from hostwerk.dns.reasons import Reason
 from hostwerk.mail.models import MailFilter
 from hostwerk.mail.mx import MAIL_HOST_PRIORITY, FilterHost, mail_host_target
 
@@ -68,11 +69,8 @@ def zone_switch_to_filter(
 
     domain = zone.name
     targets = {host.target(domain) for host in hosts}
-    # The zone history tells staff why each record changed; it is stored, not translated.
-    adding = (
-        f"mail filtering at {mail_filter.provider.name} confirmed, step 1 of 2: the filter's "
-        "records go in; the old MX stays until they are published"
-    )
+    # The zone history tells staff why each record changed, in their language (dns.reasons).
+    adding = Reason("filter_on_add", {"provider": mail_filter.provider.name})
     # Step 1: the filter's address records, then its MX records, as one change of the zone.
     records = list(Record.objects.filter(zone=zone))
     in_zone = {host.name for host in hosts if host.in_zone}
@@ -115,9 +113,7 @@ def zone_switch_to_filter(
                 remembered.append(entry)
         MailFilter.objects.filter(pk=mail_filter.pk).update(original_mx=remembered)
         mail_filter.original_mx = remembered
-        removing = (
-            "mail filtering, step 2 of 2: the filter's MX records are published, so the old MX goes"
-        )
+        removing = Reason("filter_on_remove")
         for record in old:
             record_delete(actor=actor, record=record, reason=removing)
     # Step 4: publish the zone without the old MX (or make sure an earlier attempt's is live).
@@ -134,10 +130,7 @@ def zone_restore_original(
     originals = mail_filter.original_mx or [
         {"priority": MAIL_HOST_PRIORITY, "content": mail_host_target(domain)}
     ]
-    adding = (
-        "mail filtering cancelled, step 1 of 2: the original MX goes back; the filter's records "
-        "stay until it is published"
-    )
+    adding = Reason("filter_off_add")
     present = {record.content for record in _apex_mx(zone)}
     for entry in originals:
         if entry["content"] not in present:
@@ -157,10 +150,7 @@ def zone_restore_original(
         raise MailFilterRefused(
             _("The original MX records disappeared from the zone during the cancel; try again.")
         )
-    removing = (
-        "mail filtering cancelled, step 2 of 2: the original MX is published, so the filter's "
-        "records go"
-    )
+    removing = Reason("filter_off_remove")
     for record in current:
         if record.content in targets:
             record_delete(actor=actor, record=record, reason=removing)

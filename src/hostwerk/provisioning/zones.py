@@ -15,6 +15,7 @@ from hostwerk.core.audit import Actor
 from hostwerk.core.domain_names import DomainName
 from hostwerk.dns import actions as dns
 from hostwerk.dns.models import Zone, ZoneChange, ZoneTemplate
+from hostwerk.dns.reasons import Reason
 from hostwerk.provisioning.models import Server, ServerKind, Service, ServiceStatus
 
 
@@ -65,7 +66,7 @@ def zone_ensure(*, actor: Actor, domain: str | DomainName, client: Client | None
     )
 
 
-def _point(actor: Actor, domain: str | DomainName, server: Server, reason: str):
+def _point(actor: Actor, domain: str | DomainName, server: Server, reason: Reason):
     zone = Zone.objects.filter(name=dns.zone_name_of(domain)).first()
     if zone is None:
         return None
@@ -79,7 +80,9 @@ def zone_follow_hosting(
 ) -> ZoneChange | None:
     """Point the zone of `domain`, if Hostwerk has one, at the hosting server's addresses."""
     name = dns.zone_name_of(domain)
-    return _point(actor, domain, server, f"the hosting of {name} is on {server.name}")
+    return _point(
+        actor, domain, server, Reason("hosting_on", {"zone": name, "server": server.name})
+    )
 
 
 def zone_follow_forwarding(*, actor: Actor, domain: str | DomainName) -> ZoneChange | None:
@@ -93,7 +96,7 @@ def zone_follow_forwarding(*, actor: Actor, domain: str | DomainName) -> ZoneCha
         actor,
         domain,
         server,
-        f"{name} has no hosting any more: back to the forwarding server {server.name}",
+        Reason("hosting_gone", {"zone": name, "server": server.name}),
     )
 
 

@@ -23,6 +23,7 @@ from hostwerk.dns.forms import (
 from hostwerk.dns.history import history_entries
 from hostwerk.dns.models import Zone, ZoneTemplateRecord
 from hostwerk.dns.publishers import nameservers
+from hostwerk.dns.reasons import Reason
 from hostwerk.dns.validation import RecordInvalid
 from hostwerk.provisioning import zones
 from hostwerk.provisioning.forms import PointToForm
@@ -216,7 +217,8 @@ def zone_point_to(request: StaffRequest, zone_id: int) -> HttpResponse:
             zone=zone,
             web_ip=server.web_ip,
             mail_ip=server.mail_ip,
-            reason=form.cleaned_data["reason"] or f"pointed at {server.name} by staff",
+            reason=form.cleaned_data["reason"]
+            or Reason("pointed_by_staff", {"server": server.name}),
         )
         if change is None:
             messages.info(
