@@ -161,8 +161,7 @@ def _record_change(
     if after is None:
         after = _snapshot(zone)
     summary = summary or diff_summary(snapshot_diff(before, after))
-    worded = reason if isinstance(reason, Reason) else None
-    reason = worded.english() if worded else reason
+    worded, said = (reason, reason.english()) if isinstance(reason, Reason) else (None, reason)
     change = ZoneChange.objects.create(
         zone=zone,
         zone_name=zone.name,
@@ -172,7 +171,7 @@ def _record_change(
         via=actor.via,
         action=action,
         summary=summary[:500],
-        reason=reason[:500],
+        reason=said[:500],
         reason_code=worded.code if worded else "",
         reason_args=worded.args if worded else {},
         before=before,
@@ -185,7 +184,7 @@ def _record_change(
         obj=zone,
         client=zone.client,
         changes=audit_changes,
-        data={"summary": summary[:500], "reason": reason, "zone_change": change.pk},
+        data={"summary": summary[:500], "reason": said, "zone_change": change.pk},
     )
     return change
 

@@ -55,7 +55,7 @@ class Reason:
 
     def text(self) -> str:
         """The reason in the active language."""
-        return reason_text(self.code, self.args)
+        return reason_text(self.code, self.args) or self.code
 
     def english(self) -> str:
         with translation.override("en"):
