@@ -147,7 +147,7 @@ def test_invoice_page_shows_seller_client_lines_vat_totals_and_audit_trail(staff
         "DE136695976",
         "— muster.de",
         "Setup fee:",
-        "€ 135.00",
+        "€\u00a0135.00",
         "VAT reverse-charged (btw verlegd): the VAT is accounted for by the customer",
         "invoice.create",
         "Add payment",

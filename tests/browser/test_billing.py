@@ -104,7 +104,7 @@ def test_staff_open_the_invoice_list_and_an_invoice_and_mark_it_paid(page, scree
     document = page.locator("#invoice-document")
     assert "Movenext Hosting B.V." in document.inner_text()
     assert "Web hosting Plus — bakkerij-aalbers.nl" in document.inner_text()
-    assert "€ 149.98" in page.inner_text("[data-testid=invoice-total]")
+    assert "€\u00a0149.98" in page.inner_text("[data-testid=invoice-total]")
     assert "Invoice created" in page.inner_text("main")
     screenshots.save(page, "billing-invoice-staff-en")
 
@@ -155,12 +155,12 @@ def test_client_opens_an_invoice_in_dutch_and_in_english(page, screenshots, sell
     page.click("#portal-account")
     assert "Mijn gegevens" in page.inner_text(".hw-portal-nav .dropdown-menu")
     page.keyboard.press("Escape")
-    assert "€ 149,98" in page.inner_text("[data-testid=invoice-total]")
+    assert "€\u00a0149,98" in page.inner_text("[data-testid=invoice-total]")
     assert "Webhosting Plus — bakkerij-aalbers.nl" in page.inner_text("#invoice-document")
     screenshots.save(page, "billing-invoice-client-nl")
 
     switch_language(page, "en")
-    assert "€ 149.98" in page.inner_text("[data-testid=invoice-total]")
+    assert "€\u00a0149.98" in page.inner_text("[data-testid=invoice-total]")
     screenshots.save(page, "billing-invoice-client-en")
 
 

@@ -166,8 +166,8 @@ def test_the_client_checks_names_on_the_order_page_and_sees_prices(registry, cli
     assert 'data-domain="bakkerij.nl" data-state="taken"' in html
     assert "Is it yours? Transfer it to us." in html
     assert 'data-domain="bakkerij.com" data-state="free"' in html
-    assert '<option value="1" selected>1 year — € 9.95</option>' in html
-    assert '<option value="3">3 years — € 29.85</option>' in html
+    assert '<option value="1" selected>1 year — €\u00a09.95</option>' in html
+    assert '<option value="3">3 years — €\u00a029.85</option>' in html
     full = client_a_web.get(reverse("portal:catalogue"), {"domains": "bakkerij.nl"})
     assert 'value="bakkerij.nl"' in full.content.decode()
     assert 'data-state="taken"' in full.content.decode()

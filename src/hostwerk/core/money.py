@@ -20,7 +20,8 @@ def format_money(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     symbol = {"EUR": "€"}.get(settings.CURRENCY, settings.CURRENCY)
-    return f"{symbol} {number_format(round_money(amount), decimal_pos=2, force_grouping=True)}"
+    # A no-break space: "€ 7,50" never breaks between the sign and the amount.
+    return f"{symbol}\u00a0{number_format(round_money(amount), decimal_pos=2, force_grouping=True)}"
 
 
 class MoneyField(models.DecimalField):
