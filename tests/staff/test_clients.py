@@ -126,6 +126,12 @@ def test_client_page_shows_contact_data_logins_and_audit_trail(staff_web, client
     assert "Utrecht" in html
     assert staff_user.email in html
 
+    staff_user.language = "nl"
+    staff_user.save(update_fields=["language"])
+    html = staff_web.get(reverse("staff:client_detail", args=[client_a.pk])).content.decode()
+    # Labels start with a capital, also where Dutch writes the word small ("btw-nummer").
+    assert ">Btw-nummer</dt>" in html
+
 
 @pytest.mark.django_db
 def test_unknown_client_is_404(staff_web):
