@@ -94,3 +94,10 @@ def test_staff_pages_in_dutch(page, screenshots):
     screenshots.save(page, "foundation-staff-client-page-nl")
     page.goto(page.base_url + "/staff/settings/")
     screenshots.save(page, "foundation-staff-settings-nl")
+    page.goto(page.base_url + "/staff/settings/products/new/")
+    # The price inputs keep room for an amount beside the long Dutch cycle names.
+    box = page.locator("#id_price_monthly").bounding_box()
+    screenshots.save(page, "foundation-staff-product-form-nl")
+    assert box is not None and box["width"] >= 90, box
+    page.fill("#id_price_monthly", "1.234,50")
+    screenshots.save(page, "foundation-staff-product-form-nl")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from hostwerk.core.models import AuditEvent
 from hostwerk.core.scheduling import cron_run
@@ -175,6 +176,11 @@ def test_a_weak_password_is_refused_and_nothing_is_created(client_a_actor, hosti
     messages = refused.value.errors["password"]
     assert any("too short" in message for message in messages)
     assert any("must not contain the mailbox address" in message for message in messages)
+    with translation.override("nl"), pytest.raises(MailboxInvalid) as refused:
+        create(client_a_actor, hosting_service, "info", password="info1234")
+    # Every reason in the reader's language (the length one was Django's English).
+    assert any("te kort" in message for message in refused.value.errors["password"])
+    assert not any("password" in message for message in refused.value.errors["password"])
     assert Mailbox.objects.count() == 0
     assert plesk1.mail_list(site_id=site_id(hosting_service)) == []
 

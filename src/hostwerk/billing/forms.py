@@ -18,7 +18,7 @@ from hostwerk.billing.models import (
     PaymentMethod,
 )
 from hostwerk.catalog.models import BillingCycle
-from hostwerk.core.widgets import DateInput
+from hostwerk.core.widgets import AmountField, DateInput
 
 
 class InvoiceFilterForm(forms.Form):
@@ -75,10 +75,8 @@ class PaymentForm(forms.Form):
         choices=[(PaymentKind.PAYMENT, _("Payment received")), (PaymentKind.REFUND, _("Refund"))],
         initial=PaymentKind.PAYMENT,
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount"),
-        max_digits=12,
-        decimal_places=2,
         min_value=Decimal("0.01"),
         help_text=_(
             "Including VAT. Less than the open amount leaves the rest open; more becomes the client's credit."
@@ -126,9 +124,7 @@ class ServiceBillingForm(forms.Form):
             "The first day not paid for yet; its day of the month becomes the billing day."
         ),
     )
-    recurring_amount = forms.DecimalField(
-        label=_("Recurring amount"), min_value=0, max_digits=12, decimal_places=2
-    )
+    recurring_amount = AmountField(label=_("Recurring amount"), min_value=0)
     billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=BillingCycle.choices)
     no_suspend_until = forms.DateField(
         label=_("Do not suspend until"),
@@ -187,12 +183,8 @@ class CreditNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.invoice_lines = list(lines)
         for line in self.invoice_lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=line.description,
-                required=False,
-                min_value=Decimal("0.01"),
-                max_digits=12,
-                decimal_places=2,
+            self.fields[f"line_{line.pk}"] = AmountField(
+                label=line.description, required=False, min_value=Decimal("0.01")
             )
 
     def line_fields(self):

@@ -20,6 +20,7 @@ from hostwerk.catalog.actions import (
 )
 from hostwerk.catalog.models import BillingCycle, DomainAction, Product, ProductGroup, Tld
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
+from hostwerk.core.widgets import AmountField
 
 NOTIFICATION_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notifications"
 MAX_TLD_YEARS = 10
@@ -40,13 +41,11 @@ def welcome_email_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("none")), *((name, name) for name in names)]
 
 
-def money_field(label) -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label) -> AmountField:
+    return AmountField(
         label=label,
         required=False,
         min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8, "aria-label": label}),
     )
 

@@ -17,7 +17,7 @@ from hostwerk.catalog.pricing import tld_periods
 from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.clients.models import Client, InvoicePaymentMethod
 from hostwerk.core.domain_names import DomainNameError, parse_domain_name
-from hostwerk.core.widgets import DateInput
+from hostwerk.core.widgets import AmountField, DateInput
 from hostwerk.orders.items import ItemRequest, OrderInvalid, PricedItem, items_price
 from hostwerk.orders.models import STAFF_DOMAIN_CHOICE_LABELS, DomainChoice
 
@@ -172,12 +172,10 @@ class OrderItemForm(forms.Form):
 class StaffOrderItemForm(OrderItemForm):
     """Staff order entry adds a price override (audited, shown as overridden)."""
 
-    price = forms.DecimalField(
+    price = AmountField(
         label=_("Price"),
         required=False,
         min_value=0,
-        max_digits=12,
-        decimal_places=2,
         help_text=_("Leave empty for the catalogue price."),
     )
     previous_what = forms.CharField(required=False, widget=forms.HiddenInput)
