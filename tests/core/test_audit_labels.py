@@ -113,3 +113,17 @@ def test_a_changed_amount_is_shown_as_money_in_the_readers_language():
         assert audit_value_label("7.50", price) == "€\u00a07.50"
     # Not a number after all (a hand-written value): shown as it is stored.
     assert audit_value_label("n/a", price) == "n/a"
+
+
+def test_an_online_payment_status_on_the_invoice_reads_as_the_payments_status():
+    """The invoice's trail records the Mollie payment's status; it showed as the raw key
+    "Online_payment_status" with Mollie's English codes ("open → paid")."""
+    from types import SimpleNamespace
+
+    from hostwerk.core.audit_labels import audit_changes
+
+    event = SimpleNamespace(
+        object_type="billing.invoice", changes={"online_payment_status": ["open", "paid"]}
+    )
+    with translation.override("nl"):
+        assert audit_changes(event) == [("status", "wacht op de klant", "betaald")]

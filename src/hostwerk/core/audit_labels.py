@@ -198,9 +198,14 @@ def audit_action_label(action: str) -> str:
     return action
 
 
+# Changes recorded on one object that are a field of another ("model label", "field").
+FIELDS_ELSEWHERE = {"online_payment_status": ("billing.molliepayment", "status")}
+
+
 def _model_field(object_type: str, name: str):
     if not object_type:
         return None
+    object_type, name = FIELDS_ELSEWHERE.get(name, (object_type, name))
     try:
         return apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
