@@ -127,3 +127,18 @@ def test_an_online_payment_status_on_the_invoice_reads_as_the_payments_status():
     )
     with translation.override("nl"):
         assert audit_changes(event) == [("status", "wacht op de klant", "betaald")]
+
+
+def test_who_acted_reads_in_the_readers_language():
+    """Stored actor labels ("system (command)", "… as client 10042") showed in English in the
+    zone history, the billing runs and payments."""
+    from hostwerk.core.audit_labels import actor_text
+
+    with translation.override("nl"):
+        assert actor_text("system (command)", "system") == "Hostwerk (automatisch)"
+        assert actor_text("system (cron)") == "Hostwerk (automatisch)"
+        assert (
+            actor_text("piet@provider.test as client 10042", "staff_as_client")
+            == "piet@provider.test als klant 10042"
+        )
+        assert actor_text("anna@aalbers.nl", "client") == "anna@aalbers.nl"

@@ -478,3 +478,15 @@ def test_big_zone_page_query_count_is_constant(
     with django_assert_num_queries(queries):
         response = staff_web.get(reverse("staff:zone_detail", args=[zone.pk]), params)
     assert response.status_code == 200
+
+
+def test_the_zone_history_names_hostwerk_in_the_readers_language(
+    staff_web, staff_user, system_actor, forwarding_server
+):
+    zone = zone_create(actor=system_actor, domain="example.nl")
+    staff_user.language = "nl"
+    staff_user.save(update_fields=["language"])
+    for name in ("staff:zone_detail", "staff:zone_history"):
+        html = staff_web.get(reverse(name, args=[zone.pk])).content.decode()
+        assert "Hostwerk (automatisch)" in html
+        assert "system (" not in html

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from hostwerk.clients.models import Client
 
 
+SYSTEM_LABEL = "system"
+AS_CLIENT = " as client "
+
+
 @dataclass(frozen=True)
 class Actor:
     """The person or process behind an action, as the audit trail should name it."""
@@ -62,10 +66,11 @@ class Actor:
 
     @property
     def label(self) -> str:
+        # Stored as written here; core.audit_labels.actor_text words it for the reader.
         if self.user is None:
-            return f"system ({self.via})"
+            return f"{SYSTEM_LABEL} ({self.via})"
         if self.as_client is not None:
-            return f"{self.user.email} as client {self.as_client.number}"
+            return f"{self.user.email}{AS_CLIENT}{self.as_client.number}"
         return self.user.email
 
 

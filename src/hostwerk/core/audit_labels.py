@@ -18,6 +18,8 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hostwerk.core.audit import AS_CLIENT, SYSTEM_LABEL
+from hostwerk.core.models import ActorKind
 from hostwerk.core.moments import stored_moment_text
 from hostwerk.core.money import MoneyField, format_money
 
@@ -252,3 +254,14 @@ def audit_changes(event) -> list[tuple[str, str, str]]:
         )
         rows.append((label, audit_value_label(before, field), audit_value_label(after, field)))
     return rows
+
+
+def actor_text(label: str, kind: str = "") -> str:
+    """Who acted, as a stored actor label ("system (cron)", "piet@… as client 10042") reads in the
+    reader's language; a person's own name or address stays as it is."""
+    if kind == ActorKind.SYSTEM or (not kind and label.startswith(f"{SYSTEM_LABEL} (")):
+        return gettext("Hostwerk (automatic)")
+    if AS_CLIENT in label and kind in ("", ActorKind.STAFF_AS_CLIENT):
+        staff, number = label.rsplit(AS_CLIENT, 1)
+        return gettext("%(staff)s as client %(number)s") % {"staff": staff, "number": number}
+    return label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html
 
-from hostwerk.core.audit_labels import audit_action_label, audit_changes
+from hostwerk.core.audit_labels import actor_text, audit_action_label, audit_changes
 from hostwerk.core.money import format_money
 from hostwerk.core.redirects import url_with_next
 
@@ -92,6 +92,12 @@ def with_next(link: str, back_to: str) -> str:
 def audit_label(action: str) -> str:
     """An audit action code ("invoice.create") as its label in the current language."""
     return audit_action_label(action)
+
+
+@register.filter
+def actor(label: str, kind: str = "") -> str:
+    """A stored actor label in the reader's language (core.audit_labels.actor_text)."""
+    return actor_text(str(label or ""), str(kind or ""))
 
 
 @register.filter
