@@ -167,7 +167,13 @@ def test_a_plesk_fault_shows_the_dutch_explanation_beside_the_remote_text(
     staff_web.post(reverse("staff:order_accept", args=[order.pk]), plan_post(order))
     item = order.items.get(domain="anna.nl")
     assert item.status == "failed"
-    assert item.remote_error == {"system": "plesk", "code": "1019", "text": remote}
+    assert item.remote_error == {
+        "system": "plesk",
+        "code": "1019",
+        "text": remote,
+        "operation": "webspace.add",
+        "server": "plesk1",
+    }
     with translation.override("nl"):
         dutch = str(PLESK_EXPLANATIONS[1019])
     with translation.override("en"):
@@ -177,6 +183,9 @@ def test_a_plesk_fault_shows_the_dutch_explanation_beside_the_remote_text(
         assert escape(dutch) in html
         assert escape(remote) in html
         assert "(code 1019)" in html
+        # The headline is Hostwerk's own, in Dutch; Plesk's English stays beside it, marked.
+        assert "Het aanmaken van het abonnement op Plesk-server plesk1 is mislukt." in html
+        assert "could not create webspace" not in html
     # Accepted on a retry: the remote error goes with the failure.
     staff_web.post(reverse("staff:order_accept", args=[order.pk]), plan_post(order))
     item.refresh_from_db()

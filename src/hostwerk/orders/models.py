@@ -182,6 +182,14 @@ class OrderItem(models.Model):
         return self.description
 
     @property
+    def error_display(self) -> str:
+        """The failure in the reader's language where Hostwerk can word it (a Plesk step it
+        knows); else the message stored."""
+        from hostwerk.provisioning.remote_errors import remote_error_headline
+
+        return remote_error_headline(self.remote_error) or self.error
+
+    @property
     def remote_error_explained(self):
         from hostwerk.provisioning.remote_errors import remote_error_explain
 

@@ -158,7 +158,13 @@ def remote_error_record(error: BaseException | None) -> dict[str, Any]:
     while error is not None and id(error) not in seen:
         seen.add(id(error))
         if isinstance(error, PleskError) and error.code:
-            return {"system": PLESK, "code": str(error.code), "text": error.text}
+            return {
+                "system": PLESK,
+                "code": str(error.code),
+                "text": error.text,
+                "operation": error.operation,
+                "server": error.server,
+            }
         if isinstance(error, SpamExpertsError):
             return {"system": SPAMEXPERTS, "code": str(error.code or ""), "text": error.message}
         error = error.__cause__ or error.__context__
@@ -177,6 +183,44 @@ def remote_error_explain(record: dict[str, Any] | None) -> RemoteErrorExplained 
     return RemoteErrorExplained(
         system=system, code=code, text=str(record.get("text", "")), explanation=gettext(explanation)
     )
+
+
+# What a Plesk operation was for, as the headline of its failure ("customer.add").
+PLESK_OPERATIONS: dict[str, Promise] = {
+    "customer.add": _("Creating the customer"),
+    "customer.set": _("Changing the customer"),
+    "customer.del": _("Removing the customer"),
+    "customer.get": _("Reading the customers"),
+    "webspace.add": _("Creating the subscription"),
+    "webspace.set": _("Changing the subscription"),
+    "webspace.del": _("Removing the subscription"),
+    "webspace.get": _("Reading the subscriptions"),
+    "server.get": _("Reading the server information"),
+    "service-plan.get": _("Reading the service plans"),
+    "mail.create": _("Creating the mailbox"),
+    "mail.update": _("Changing the mailbox"),
+    "mail.remove": _("Removing the mailbox"),
+    "mail.get_info": _("Reading the mailbox"),
+    "dns.del_rec": _("Removing a DNS record"),
+    "site-alias.delete": _("Removing a domain alias"),
+    "spamfilter.set": _("Setting the spam filter"),
+}
+
+
+def remote_error_headline(record: dict[str, Any] | None) -> str | None:
+    """What failed, in the active language ("Creating the subscription on Plesk server plesk1
+    failed."), for a stored Plesk error whose operation Hostwerk knows; None otherwise."""
+    if not record or record.get("system") != PLESK:
+        return None
+    action = PLESK_OPERATIONS.get(str(record.get("operation", "")))
+    if action is None:
+        return None
+    if record.get("server"):
+        return gettext("%(action)s on Plesk server %(server)s failed.") % {
+            "action": action,
+            "server": record["server"],
+        }
+    return gettext("%(action)s on Plesk failed.") % {"action": action}
 
 
 def remote_error_of(error: BaseException) -> RemoteErrorExplained | None:

@@ -8,14 +8,18 @@ from hostwerk.core.errors import PermanentError, TransientError
 class PleskError(PermanentError):
     """Plesk answered with an error; `code` is Plesk's errcode, `text` its errtext.
 
-    `operation` names what was asked ("customer.add"), empty for packet-level (system) errors.
+    `operation` names what was asked ("customer.add"), empty for packet-level (system) errors;
+    `server` is the name of the Plesk server that answered, when it has one.
     """
 
-    def __init__(self, message: str, *, code: int, text: str, operation: str = "") -> None:
+    def __init__(
+        self, message: str, *, code: int, text: str, operation: str = "", server: str = ""
+    ) -> None:
         super().__init__(message, code=code, detail=text)
         self.code: int = code
         self.text = text
         self.operation = operation
+        self.server = server
 
 
 class PleskAuthError(PleskError):

@@ -157,6 +157,7 @@ class PleskTransport:
             code=code,
             text=text,
             operation=operation,
+            server="" if self.name == "Plesk" else self.name,
         )
 
     def _unexpected(self, operation: str, missing: str) -> PleskError:
