@@ -156,3 +156,23 @@ def test_known_names_normalise_to_their_a_label(typed, expected):
 def test_other_unusable_input_is_refused(typed):
     with pytest.raises(DomainNameError):
         parse_domain_name(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "dutch"),
+    [
+        ("foo_bar!.nl", "„_” kan geen deel van een domeinnaam zijn"),
+        ("-bakker.nl", "Het deel “-bakker” mag alleen letters, cijfers en streepjes"),
+        ("bakker..nl", "Een domeinnaam kan geen twee punten achter elkaar bevatten"),
+        ("bakker\u0640.nl", "is geen geldige domeinnaam"),
+    ],
+)
+def test_a_refusal_says_what_is_wrong_in_the_readers_language(typed, dutch):
+    """The IDNA library's English ("Codepoint U+005F at position 4 …", "Empty Label") was
+    inserted into the Dutch message."""
+    from django.utils import translation
+
+    with translation.override("nl"), pytest.raises(DomainNameError) as refused:
+        parse_domain_name(typed)
+    assert dutch in str(refused.value)
+    assert "Codepoint" not in str(refused.value) and "Label" not in str(refused.value)

@@ -10,6 +10,7 @@ import idna
 from django.utils.translation import gettext as _
 
 _LDH_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_DOTS = re.compile("[.\u3002\uff0e\uff61]")  # "." and the full stops UTS 46 maps onto it
 
 
 class DomainNameError(ValueError):
@@ -49,12 +50,17 @@ def parse_domain_name(text: str, *, min_labels: int = 2) -> DomainName:
         raise DomainNameError(_("A domain name cannot contain spaces."))
     if "://" in name or "/" in name or "@" in name:
         raise DomainNameError(_("Enter only the domain name, without http://, a path or an @."))
+    _check_labels_as_typed(name)
     try:
         ascii_name = idna.encode(name, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
+    except idna.IDNAError:
+        # The IDNA library's reason is English and technical ("Codepoint U+0640 …").
         raise DomainNameError(
-            _("“%(name)s” is not a valid domain name (%(reason)s).")
-            % {"name": text.strip(), "reason": exc}
+            _(
+                "“%(name)s” is not a valid domain name: it combines characters in a way domain "
+                "names do not allow."
+            )
+            % {"name": text.strip()}
         ) from None
     ascii_name = ascii_name.lower()
     labels = ascii_name.split(".")
@@ -64,13 +70,7 @@ def parse_domain_name(text: str, *, min_labels: int = 2) -> DomainName:
         )
     for label in labels:
         if not _LDH_LABEL.match(label):
-            raise DomainNameError(
-                _(
-                    "The part “%(label)s” may only hold letters, digits and hyphens, "
-                    "not start or end with a hyphen, and be at most 63 characters."
-                )
-                % {"label": label}
-            )
+            raise DomainNameError(_label_rule_message(label))
     if len(ascii_name) > 253:
         raise DomainNameError(_("A domain name can be at most 253 characters long."))
     if labels[-1].isdigit():
@@ -80,6 +80,34 @@ def parse_domain_name(text: str, *, min_labels: int = 2) -> DomainName:
     except idna.IDNAError:
         unicode_name = ascii_name
     return DomainName(ascii=ascii_name, unicode=unicode_name)
+
+
+def _label_rule_message(label: str) -> str:
+    return _(
+        "The part “%(label)s” may only hold letters, digits and hyphens, "
+        "not start or end with a hyphen, and be at most 63 characters."
+    ) % {"label": label}
+
+
+def _check_labels_as_typed(name: str) -> None:
+    """What people mistype most, said in their words before the IDNA rules are applied; letters
+    of other scripts and the dots UTS 46 maps to "." are left to those rules."""
+    for label in _DOTS.split(name):
+        if not label:
+            raise DomainNameError(
+                _("A domain name cannot hold two dots in a row or start with a dot.")
+            )
+        if label.startswith("-") or label.endswith("-"):
+            raise DomainNameError(_label_rule_message(label))
+        for char in label:
+            if char.isascii() and not (char.isalnum() or char == "-"):
+                raise DomainNameError(
+                    _(
+                        "“%(char)s” cannot be part of a domain name: use letters, digits and "
+                        "hyphens."
+                    )
+                    % {"char": char}
+                )
 
 
 def name_to_unicode(name: str) -> str:
