@@ -237,3 +237,35 @@ def test_non_staff_cannot_reach_email_templates(client_a_web, client, name, args
 def test_an_unknown_kind_or_language_is_404(staff_web):
     assert staff_web.get(edit_url("no_such_mail", "nl")).status_code == 404
     assert staff_web.get(edit_url("invoice", "de")).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(KIND_BY_NAME))
+def test_every_email_has_one_frame_signed_by_the_provider_also_when_saved_unchanged(
+    staff_user, settings, kind
+):
+    """The invoice e-mail was a whole document of its own: its preview, and an override saved
+    from it, drew the frame twice; and e-mails to the provider's clients were signed 'The
+    Hostwerk team'."""
+    from hostwerk.notifications.email_templates import default_sources, render_email
+    from hostwerk.notifications.kinds import sample_context
+
+    settings.HOSTWERK_SELLER_NAME = "Movenext Hosting B.V."
+    email_kind = KIND_BY_NAME[kind]
+    context = sample_context(email_kind)
+    for language in ("nl", "en"):
+        _subject, text, html = render_email(kind, language, context)
+        assert "Hostwerk team" not in text + html and "Hostwerk-team" not in text + html
+        if not html:
+            continue  # a text-only e-mail (to staff)
+        assert html.count("<html") == 1, (kind, language)
+        assert f'<html lang="{language}"' in html
+        email_template_save(
+            actor=Actor.for_user(staff_user),
+            kind=email_kind,
+            language=language,
+            values=default_sources(email_kind),
+        )
+        saved = render_email(kind, language, context)
+        assert saved[2].count("<html") == 1, (kind, language)
+        assert "Movenext Hosting B.V." in saved[2]

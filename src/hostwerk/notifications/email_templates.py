@@ -10,6 +10,7 @@ import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -86,11 +87,17 @@ def email_template_errors(kind: EmailKind, values: dict[str, str]) -> dict[str, 
     return errors
 
 
+def with_provider(context: dict[str, Any]) -> dict[str, Any]:
+    """`context` with the provider's name, which every e-mail's header and signature show."""
+    return {"seller_name": settings.HOSTWERK_SELLER_NAME, **context}
+
+
 def render_sources(
     kind: EmailKind, language: str, sources: dict[str, str], context: dict[str, Any]
 ) -> tuple[str, str, str]:
     """(subject, text, html) of staff's templates in `language`; html empty without one."""
     allowed = kind.variables
+    context = with_provider(context)
     with translation.override(language):
         subject = template_render(sources["subject"], context, allowed=allowed, autoescape=False)
         text = template_render(sources["body_text"], context, allowed=allowed, autoescape=False)
@@ -100,13 +107,16 @@ def render_sources(
                 sources["body_html"], context, allowed=allowed, autoescape=True
             )
             # Rendered with autoescape on, the content is already safe HTML for the layout.
-            html = render_to_string("notifications/override_email.html", {"content": content})
+            html = render_to_string(
+                "notifications/override_email.html", {**context, "content": content}
+            )
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
 def render_email(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, text, html) of the e-mail `template` in `language`."""
     kind = KIND_BY_NAME.get(template)
+    context = with_provider(context)
     override = override_get(template, language) if kind is not None else None
     if override is not None:
         try:

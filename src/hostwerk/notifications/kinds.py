@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,8 @@ class EmailKind:
 
 
 def _kind(name: str, label: str | Promise, **variables: str | Promise) -> EmailKind:
-    return EmailKind(name, label, variables)
+    # Every e-mail may name the provider (its header and signature do).
+    return EmailKind(name, label, {**variables, "seller_name": SELLER})
 
 
 KINDS: tuple[EmailKind, ...] = (
@@ -246,7 +248,7 @@ def sample_context(kind: EmailKind) -> dict[str, Any]:
         "service_url": f"{base}/portal/services/7/",
         "url": f"{base}/portal/invoices/42/",
         "pay_url": f"{base}/portal/invoices/42/pay/",
-        "seller_name": "Hostwerk",
+        "seller_name": settings.HOSTWERK_SELLER_NAME,
         "days_overdue": 7,
         "notice": 1,
         "suspend_days": 14,
