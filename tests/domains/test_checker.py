@@ -319,3 +319,30 @@ def test_adding_from_the_checker_needs_a_client_login(registry):
     response = WebClient().post(reverse("portal:checker_add"), {"name": "vrij.nl"})
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_a_domain_held_here_is_offered_neither_registration_nor_transfer(
+    registry, client_a_web, client_a, client_b, staff_web
+):
+    """The client's own bakkerij-klant.nl showed "Taken · Is it yours? Transfer it to us." with
+    a transfer button; another client's shows as taken, without saying whose."""
+    from tests.domains.factories import DomainFactory
+
+    registry.seed_domain("eigen.nl")
+    registry.seed_domain("andermans.nl")
+    DomainFactory(name="eigen.nl", client=client_a, status="active")
+    DomainFactory(name="andermans.nl", client=client_b, status="active")
+    assert [row.state for row in domain_check(text="eigen.nl andermans.nl").names if row.typed] == [
+        CheckState.WITH_US,
+        CheckState.WITH_US,
+    ]
+    html = client_a_web.get(
+        reverse("portal:catalogue"), {"domains": "eigen.nl andermans.nl"}, **HTMX
+    ).content.decode()
+    assert "Already yours" in html
+    assert "Transfer it to us" not in html and "Transfer to us" not in html
+    assert html.count("Taken") == 1  # andermans.nl: another client's, not named
+    staff_html = staff_web.get(
+        reverse("staff:order_domain_check"), {"domains": "eigen.nl"}
+    ).content.decode()
+    assert "Already with us" in staff_html and "Add transfer" not in staff_html

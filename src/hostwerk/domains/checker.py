@@ -18,6 +18,7 @@ from hostwerk.catalog.pricing import tld_periods
 from hostwerk.catalog.queries import tlds_for_sale
 from hostwerk.core.domain_names import DomainName, DomainNameError, parse_domain_name
 from hostwerk.domains.availability import AvailabilityAnswer, domains_availability
+from hostwerk.domains.models import Domain, DomainStatus
 
 # At most this many names per search; each is looked up in every TLD on sale.
 MAX_TERMS = 5
@@ -32,6 +33,7 @@ class CheckState:
     TAKEN = "taken"  # someone holds it: a transfer is possible
     UNAVAILABLE = "unavailable"  # reserved, invalid or not served: neither register nor transfer
     UNKNOWN = "unknown"  # the registry could not be asked; ordering is still possible
+    WITH_US = "with_us"  # a client of ours holds it here: nothing to register or transfer
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class CheckedName:
     register_periods: tuple[PeriodPrice, ...]
     transfer: PeriodPrice | None
     typed: bool  # exactly what was typed; False for a suggestion in another TLD on sale
+    holder_client_id: int | None = None  # the client holding it here (WITH_US)
 
     @property
     def first_years(self) -> int:
@@ -167,19 +170,32 @@ def domain_check(*, text: str, tlds: list[Tld] | None = None) -> CheckResult:
                 wanted.append((name, tld, not typed_tld or tld.name == typed_tld))
 
     answers = domains_availability(names=[(name, tld) for name, tld, _typed in wanted])
+    held = held_here([name.ascii for name, _tld, _typed in wanted])
     prices = {tld.name: _prices(tld) for tld in for_sale}
     for name, tld, typed_here in wanted:
         answer = answers[name.ascii]
         register, transfer = prices[tld.name]
+        holder = held.get(name.ascii)
         result.names.append(
             CheckedName(
                 name=name,
                 tld=tld,
-                state=_state(answer),
+                state=CheckState.WITH_US if holder is not None else _state(answer),
                 reason=answer.reason,
                 register_periods=register,
                 transfer=transfer,
                 typed=typed_here,
+                holder_client_id=holder,
             )
         )
     return result
+
+
+def held_here(names: list[str]) -> dict[str, int]:
+    """{name: client id} of the names a client of ours holds here (the checker must not offer
+    to register or transfer those: the client's own domain showed "Transfer it to us")."""
+    return dict(
+        Domain.objects.filter(name__in=names)
+        .exclude(status__in=(DomainStatus.TRANSFERRED_AWAY, DomainStatus.CANCELLED))
+        .values_list("name", "client_id")
+    )
