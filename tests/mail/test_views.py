@@ -60,6 +60,20 @@ def test_a_refused_form_keeps_what_was_typed_but_not_the_password(client_a_web, 
     assert Mailbox.objects.count() == 0
 
 
+def test_every_problem_of_a_new_mailbox_shows_at_once(client_a_web, hosting_service, plesk1):
+    """A bad name and a short password waited for the next try behind the empty repeat field."""
+    response = client_a_web.post(
+        "/mail/new/",
+        {"service": hosting_service.pk, "local_part": "a b!", "password": "1"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="id_password_again_error"' in page
+    assert 'id="id_local_part_error"' in page and "Use letters, digits, dots" in page
+    assert 'id="id_password_error"' in page and "too short" in page
+    assert Mailbox.objects.count() == 0
+
+
 def test_differing_passwords_are_caught_before_plesk(client_a_web, hosting_service, plesk1):
     response = client_a_web.post(
         "/mail/new/",

@@ -105,6 +105,21 @@ def _local_part_clean(text: str) -> str:
     return local_part
 
 
+def mailbox_typed_problems(*, local_part: str, password: str, domain: str = "") -> dict:
+    """What mailbox_create would refuse in the name and password as typed, without looking
+    anything up: for a form to show beside its own errors, so nothing waits for a second try."""
+    errors: dict[str, list[str]] = {}
+    try:
+        local_part = _local_part_clean(local_part)
+    except MailboxInvalid as invalid:
+        errors.update(invalid.errors)
+    if password:
+        address = f"{local_part}@{domain.strip().lower()}" if domain else local_part
+        if problems := mailbox_password_problems(password=password, address=address):
+            errors["password"] = problems
+    return errors
+
+
 def _quota_clean(quota_mb: Any) -> int | None:
     if quota_mb in (None, ""):
         return None

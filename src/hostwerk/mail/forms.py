@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hostwerk.catalog.models import Product, ProductType
+from hostwerk.mail.actions import mailbox_typed_problems
 from hostwerk.mail.models import MailFilterStatus, ProviderMode, SpamFilterState
 from hostwerk.provisioning.models import Service
 
@@ -54,7 +55,30 @@ def local_part_field() -> forms.CharField:
     )
 
 
-class MailboxCreateForm(PasswordFields, QuotaField):
+class TypedChecks(forms.Form):
+    """A create form that already refuses something also shows what the action would refuse
+    in the name and password (a bad name waited for the next try behind "This field is
+    required")."""
+
+    def typed_domain(self) -> str:
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            problems = mailbox_typed_problems(
+                local_part=self.data.get(self.add_prefix("local_part"), ""),
+                password=self.data.get(self.add_prefix("password"), ""),
+                domain=self.typed_domain(),
+            )
+            for name, messages in problems.items():
+                if name not in self.errors:
+                    for message in messages:
+                        self.add_error(name, message)
+        return data
+
+
+class MailboxCreateForm(TypedChecks, PasswordFields, QuotaField):
     """For a client: the service is one of theirs. For staff, see StaffMailboxCreateForm."""
 
     field_order = ["service", "local_part", "password", "password_again", "quota_mb"]
@@ -69,8 +93,12 @@ class MailboxCreateForm(PasswordFields, QuotaField):
         self.fields["service"].queryset = services
         self.fields["service"].label_from_instance = lambda service: f"@{service.domain}"
 
+    def typed_domain(self) -> str:
+        service = self.cleaned_data.get("service")
+        return service.domain if service is not None else ""
 
-class StaffMailboxCreateForm(PasswordFields, QuotaField):
+
+class StaffMailboxCreateForm(TypedChecks, PasswordFields, QuotaField):
     """Staff make mailboxes for any client: the hosting service is found by its domain."""
 
     field_order = ["domain", "local_part", "password", "password_again", "quota_mb"]
@@ -81,6 +109,9 @@ class StaffMailboxCreateForm(PasswordFields, QuotaField):
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "example.nl"}),
     )
     local_part = local_part_field()
+
+    def typed_domain(self) -> str:
+        return self.cleaned_data.get("domain", "")
 
 
 class MailboxPasswordForm(PasswordFields):
