@@ -142,3 +142,20 @@ def test_who_acted_reads_in_the_readers_language():
             == "piet@provider.test als klant 10042"
         )
         assert actor_text("anna@aalbers.nl", "client") == "anna@aalbers.nl"
+
+
+def test_a_change_that_reads_the_same_is_left_out():
+    """An expiry stored a few seconds later read "7-12-2027 12:47 → 7-12-2027 12:47"."""
+    from types import SimpleNamespace
+
+    from hostwerk.core.audit_labels import audit_changes
+
+    event = SimpleNamespace(
+        object_type="domains.domain",
+        changes={
+            "expires_at": ["2027-12-07T11:47:02+00:00", "2027-12-07T11:47:07+00:00"],
+            "status": ["pending", "active"],
+        },
+    )
+    with translation.override("en"):
+        assert [row[0] for row in audit_changes(event)] == ["status"]

@@ -246,6 +246,14 @@ def test_r8_a_domain_whose_registration_is_not_active_yet_switches_at_once(
     assert mail_filter_row.status == MailFilterStatus.ACTIVE
     assert mx(powerdns_server) == FILTERED
     assert_never_without_mx(powerdns_watch)
+    # The client's "order ready" mail says the filter is on, not that it is only requested.
+    from hostwerk.notifications.models import OutgoingEmail
+
+    ready = OutgoingEmail.objects.get(template="order_ready")
+    assert "Spamfiltering voor klant.nl staat aan: uw e-mail gaat door het filter" in (
+        ready.body_text
+    )
+    assert "aangevraagd" not in ready.body_text
 
 
 def test_r8_cancelling_restores_mn_mx1_safely_and_removes_the_domain_at_the_provider(

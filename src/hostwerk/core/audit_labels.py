@@ -252,7 +252,10 @@ def audit_changes(event) -> list[tuple[str, str, str]]:
         before, after = (
             [*change, None, None][:2] if isinstance(change, list | tuple) else (None, change)
         )
-        rows.append((label, audit_value_label(before, field), audit_value_label(after, field)))
+        shown = (label, audit_value_label(before, field), audit_value_label(after, field))
+        # Moments a few seconds apart read the same: a row saying "12:47 → 12:47" shows nothing.
+        if shown[1] != shown[2]:
+            rows.append(shown)
     return rows
 
 

@@ -193,7 +193,7 @@ def order_ready_email(*, order: Order) -> None:
     client = order.client
     items = list(
         order.items.filter(status=ItemStatus.ACCEPTED)
-        .select_related("product")
+        .select_related("product", "mail_filter")
         .order_by("position", "id")
     )
     reachable = client_areas_reachable(client=client)
