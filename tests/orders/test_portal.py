@@ -131,3 +131,25 @@ def test_client_order_list_query_count_is_constant(
     OrderFactory.create_batch(rows, client=client_a)
     with django_assert_num_queries(5):  # session, user, client, count, page
         client_a_web.get(reverse("portal:order_list"))
+
+
+@pytest.mark.django_db
+def test_the_cart_shows_the_vat_and_the_total_the_invoice_will_ask(
+    client_a_web, client_a, hosting, tlds
+):
+    """The cart showed only the total excluding VAT; the invoice that followed asked more."""
+    from decimal import Decimal
+
+    from hostwerk.billing.models import Invoice
+    from hostwerk.core.money import format_money
+
+    add_hosting(client_a_web, hosting)
+    cart = client_a_web.get(reverse("portal:cart"))
+    vat = cart.context["vat"]
+    assert vat.rate == Decimal("21.00")  # a Dutch consumer
+    net = cart.context["total"]
+    assert vat.total == net + vat.vat
+    html = cart.content.decode()
+    assert f'id="cart-total-incl">{format_money(vat.total)}<' in html
+    client_a_web.post(reverse("portal:checkout"))
+    assert Invoice.objects.get().total == vat.total

@@ -4,6 +4,7 @@ atomic and audited. Orders makes its invoices from these parts (orders/invoicing
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +46,28 @@ def client_vat_treatment(client: Client, *, on: datetime.date) -> VatTreatment:
         # A refusal is for the person invoicing: ask again to word it in their language.
         vat_treatment(country=client.country.code, vat_number=client.vat_number, on=on)
         raise
+
+
+@dataclass(frozen=True)
+class VatPreview:
+    """What the client will pay on top of net amounts, as their invoice will compute it."""
+
+    rate: Decimal
+    vat: Decimal
+    total: Decimal  # including VAT
+    note: str  # the invoice's VAT note (reverse charge, outside EU VAT), in the client's language
+
+
+def vat_preview(*, client: Client, amounts: list[Decimal]) -> VatPreview | None:
+    """The VAT and total of `amounts` (one invoice line each, rounded per line as invoices are)
+    for `client` today; None when no VAT rate is known for the client's country."""
+    try:
+        treatment = client_vat_treatment(client, on=clock.today())
+    except VatRateMissing:
+        return None
+    vat = sum((line_vat(amount=amount, rate=treatment.rate) for amount in amounts), start=ZERO)
+    net = sum(amounts, start=ZERO)
+    return VatPreview(rate=treatment.rate, vat=vat, total=net + vat, note=treatment.note)
 
 
 def invoice_values(

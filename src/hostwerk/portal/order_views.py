@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hostwerk.accounts.request import ClientRequest
+from hostwerk.billing.actions import vat_preview
 from hostwerk.catalog.queries import products_for_sale, tlds_for_sale
 from hostwerk.core.pages import paginate
 from hostwerk.domains.checker import domain_check
@@ -160,6 +161,14 @@ def cart(request: ClientRequest) -> HttpResponse:
             "priced": priced,
             "invalid": invalid,
             "total": sum((item.price + item.setup_fee for item in priced), start=0),
+            "vat": vat_preview(
+                client=request.client,
+                amounts=[
+                    amount for item in priced for amount in (item.price, item.setup_fee) if amount
+                ],
+            )
+            if priced
+            else None,
         },
     )
 
