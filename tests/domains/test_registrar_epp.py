@@ -337,6 +337,8 @@ def test_registry_internal_error_is_transient(session, handle, registry):
         register(session, handle, name="later.com")
     assert not isinstance(failed.value, RegistrarOutcomeUnknown)
     assert "nothing was changed. Try again later." in failed.value.message
+    assert "(registry code 2400: " in failed.value.message
+    assert "EPP domain:create failed" not in failed.value.message  # the client's English
 
 
 def test_unreachable_registry_says_nothing_was_sent(registry):

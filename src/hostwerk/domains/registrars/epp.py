@@ -247,6 +247,15 @@ REFUSALS = (
         FIX_REGISTRAR_SETTINGS,
     ),
 )
+
+
+def _registry_words(error: EppError) -> str:
+    """The registry's result code and its own text, for a sentence in the reader's language (the
+    EPP client's own description is English: "EPP domain:create failed with 2400 …")."""
+    words = f"{error.message}: {error.reason}" if error.reason else error.message
+    return _("registry code %(code)s: %(words)s") % {"code": error.code, "words": words}
+
+
 REFUSED_OTHERWISE = gettext_lazy(
     "The registry refused the %(command)s for %(name)s: %(code)s %(message)s (%(reason)s)."
 )
@@ -350,7 +359,11 @@ class EppRegistrar(RegistrarClient):
                     "The registry failed on the %(command)s for %(name)s (%(detail)s); nothing was "
                     "changed. Try again later."
                 )
-                % {"command": COMMAND_LABELS.get(command, command), "name": name, "detail": error}
+                % {
+                    "command": COMMAND_LABELS.get(command, command),
+                    "name": name,
+                    "detail": _registry_words(error),
+                }
             ) from error
         except EppError as error:
             raise self._refusal(error, command, name) from error
