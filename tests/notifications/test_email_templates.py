@@ -4,6 +4,8 @@ in the client's language while the other language keeps the file template."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -269,3 +271,34 @@ def test_every_email_has_one_frame_signed_by_the_provider_also_when_saved_unchan
         saved = render_email(kind, language, context)
         assert saved[2].count("<html") == 1, (kind, language)
         assert "Movenext Hosting B.V." in saved[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(KIND_BY_NAME))
+def test_the_dutch_edit_starts_from_dutch_words_that_send_the_same_email(kind):
+    """The Dutch editor showed the English msgids ("{% blocktranslate %}Dear {{ name }},…");
+    written out in Dutch, the default still sends what the files send."""
+    from hostwerk.notifications.email_templates import (
+        default_sources,
+        render_email,
+        render_sources,
+    )
+    from hostwerk.notifications.kinds import sample_context
+
+    email_kind = KIND_BY_NAME[kind]
+    context = sample_context(email_kind)
+    dutch = default_sources(email_kind, "nl")
+    if kind != "staff_new_order":
+        assert "Beste" in dutch["body_text"] or "Hallo" in dutch["body_text"], dutch["body_text"]
+    assert "Dear " not in dutch["body_text"]
+    template_compile(dutch["body_text"], allowed=email_kind.variables)  # staff may save it
+    files = render_email(kind, "nl", context)
+    own = render_sources(email_kind, "nl", dutch, context)
+
+    def words(text):
+        return re.sub(r"\s+<", "<", " ".join(text.split()))
+
+    assert words(own[0]) == words(files[0])
+    assert words(own[1]) == words(files[1])
+    if files[2]:
+        assert words(own[2]) == words(files[2])

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from hostwerk.notifications.kinds import KIND_BY_NAME, KINDS, LANGUAGES, EmailKind
@@ -40,8 +41,44 @@ def _file_source(name: str) -> str:
     return _LOAD.sub("", source)
 
 
-def default_sources(kind: EmailKind) -> dict[str, str]:
-    """The file templates' text, as a starting point for staff's own version."""
+_TRANSLATE = re.compile(r"""\{%\s*translate\s+(["'])(.*?)\1\s*%\}""")
+_BLOCKTRANSLATE = re.compile(
+    r"\{%\s*blocktranslate\b([^%]*)%\}(.*?)\{%\s*endblocktranslate\s*%\}", re.S
+)
+_ASSIGNMENT = re.compile(r"""(\w+)=((?:"[^"]*"|'[^']*'|[^\s"'])+)""")
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def _written_out(source: str) -> str:
+    """`source` with its translate and blocktranslate tags replaced by the active language's
+    text, so staff editing the Dutch e-mail start from Dutch words, not from English msgids.
+    Tags with plurals, a context or `asvar` stay as they are; they still translate. (Like the
+    tags, the written-out words are not escaped: they are Hostwerk's own text.)"""
+
+    def single(match: re.Match) -> str:
+        return gettext(match.group(2))
+
+    def block(match: re.Match) -> str:
+        options, body = match.group(1), match.group(2)
+        words = options.split()
+        if {"count", "context", "asvar"} & set(words) or "{% plural %}" in body:
+            return match.group(0)
+        values = dict(_ASSIGNMENT.findall(options))
+        if "trimmed" in words:
+            body = " ".join(body.split())
+        msgid = _PLACEHOLDER.sub(lambda name: f"%({name.group(1)})s", body.replace("%", "%%"))
+        translated = gettext(msgid)
+        for name in _PLACEHOLDER.findall(body):
+            translated = translated.replace(f"%({name})s", "{{ " + values.get(name, name) + " }}")
+        return translated.replace("%%", "%")
+
+    source = _BLOCKTRANSLATE.sub(block, source)
+    return _TRANSLATE.sub(single, source)
+
+
+def default_sources(kind: EmailKind, language: str = "") -> dict[str, str]:
+    """The file templates' text, as a starting point for staff's own version; with `language`,
+    their translated words written out in it."""
     sources = {
         part: _file_source(f"notifications/{kind.name}/{FILE_NAMES[part]}") for part in PARTS
     }
@@ -49,6 +86,9 @@ def default_sources(kind: EmailKind) -> dict[str, str]:
     # The HTML layout (logo, greeting, signature) stays Hostwerk's; staff edit what is inside.
     sources["body_html"] = content.group(1).strip() if content else sources["body_html"].strip()
     sources["subject"] = sources["subject"].strip()
+    if language:
+        with translation.override(language):
+            sources = {part: _written_out(source) for part, source in sources.items()}
     return sources
 
 

@@ -51,7 +51,7 @@ def email_template_edit(request: StaffRequest, kind: str, language: str) -> Http
     initial = (
         {part: getattr(override, part) for part in ("subject", "body_text", "body_html")}
         if override
-        else default_sources(email_kind)
+        else default_sources(email_kind, language)
     )
     form = EmailTemplateForm(request.POST or None, initial=initial, kind=email_kind)
     status = 200
