@@ -123,6 +123,15 @@ def test_r4_accept_creates_customer_and_subscription_and_activates(
         "plesk1",
         str(webspace.id),
     )
+    # The service's own trail starts with its set-up (its page said "nothing recorded").
+    from hostwerk.provisioning.queries import service_audit_trail
+
+    [event] = service_audit_trail(service=service)
+    assert (event.action, event.data["server"], event.data["order"]) == (
+        "service.activate",
+        "plesk1",
+        order.number,
+    )
     assert service.next_due_date is not None
 
 

@@ -134,6 +134,7 @@ ACTION_LABELS = {
     "server.update": _("Server changed"),
     "server_group.create": _("Server group created"),
     "server_group.update": _("Server group changed"),
+    "service.activate": _("Service set up"),
     "service.billing_update": _("Service billing changed"),
     "service.cancellation_done": _("Cancellation carried out"),
     "service.cancellation_request": _("Cancellation requested"),

@@ -17,7 +17,7 @@ from hostwerk.billing.periods import add_months
 from hostwerk.billing.settlement import order_lines_attach
 from hostwerk.catalog.models import CYCLE_MONTHS, Product
 from hostwerk.core import clock
-from hostwerk.core.audit import Actor
+from hostwerk.core.audit import Actor, audit_record
 from hostwerk.core.errors import PermanentError, TransientError
 from hostwerk.integrations.plesk import PleskAuthError, PleskCertificateError
 from hostwerk.notifications.actions import email_queue
@@ -201,6 +201,18 @@ class ServiceHandler(ItemHandler):
                     "service": service.pk,
                     "server": service.server.name if service.server else None,
                     "create_on_server": plan.create_on_server,
+                },
+            )
+            # The service's own trail starts here (its page showed "Nothing recorded yet").
+            audit_record(
+                actor=actor,
+                action="service.activate",
+                obj=service,
+                client=service.client,
+                changes={"status": [ServiceStatus.PENDING, ServiceStatus.ACTIVE]},
+                data={
+                    "order": item.order.number,
+                    "server": service.server.name if service.server else None,
                 },
             )
             if plan.create_on_server and service.domain:
