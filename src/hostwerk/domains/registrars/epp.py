@@ -249,7 +249,7 @@ REFUSALS = (
 )
 
 
-def _registry_words(error: EppError) -> str:
+def _registry_words(error: EppError | EppTransientResultError) -> str:
     """The registry's result code and its own text, for a sentence in the reader's language (the
     EPP client's own description is English: "EPP domain:create failed with 2400 …")."""
     words = f"{error.message}: {error.reason}" if error.reason else error.message
