@@ -302,3 +302,16 @@ def test_the_dutch_edit_starts_from_dutch_words_that_send_the_same_email(kind):
     assert words(own[1]) == words(files[1])
     if files[2]:
         assert words(own[2]) == words(files[2])
+
+
+@pytest.mark.django_db
+def test_the_edit_form_takes_every_default_unchanged():
+    """The subject template of domain_expiry is 350 characters with its tags: the form refused
+    it (at most 255), and PostgreSQL refused to store it."""
+    from hostwerk.notifications.email_templates import default_sources
+    from hostwerk.notifications.forms import EmailTemplateForm
+
+    for kind in KIND_BY_NAME.values():
+        for language in ("", "nl"):
+            form = EmailTemplateForm(default_sources(kind, language), kind=kind)
+            assert form.is_valid(), (kind.name, form.errors)

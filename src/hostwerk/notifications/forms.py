@@ -10,7 +10,7 @@ from hostwerk.notifications.kinds import EmailKind
 
 
 class EmailTemplateForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=255, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=1000, required=False)
     # Not stripped: line breaks at the start or end are part of a text e-mail.
     body_text = forms.CharField(
         label=_("Text"),

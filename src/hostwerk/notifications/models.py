@@ -82,7 +82,9 @@ class EmailTemplateOverride(models.Model):
 
     kind = models.CharField(_("e-mail"), max_length=100)  # a name in notifications/kinds.py
     language = models.CharField(_("language"), max_length=5)
-    subject = models.CharField(_("subject"), max_length=255)
+    # The template of the subject, tags included (the default of domain_expiry is 350
+    # characters); what it renders to is cut at 255 when an e-mail is queued.
+    subject = models.CharField(_("subject"), max_length=1000)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(
         _("HTML"), blank=True, help_text=_("Empty: the e-mail is sent as plain text only.")
